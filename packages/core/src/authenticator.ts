@@ -1,0 +1,178 @@
+import {
+  type AuthError,
+  AuthErrorCodes,
+  invalidToken,
+  isAuthError,
+  noCredentials,
+  serverError,
+} from './errors.js';
+import { type Extracted, extractCredential } from './extract.js';
+import { detailOf } from './lib/detail.js';
+import type { RequestView } from './request.js';
+import type { AuthEvent, Authenticator, Method, Principal, VerifyContext } from './types.js';
+
+/** Options of {@link createAuthenticator}. */
+export interface AuthenticatorOptions {
+  /** The verifiers to accept, from `apiKey()` and `jwt()`. At least one. */
+  methods: readonly Method[];
+  /** The realm in every `WWW-Authenticate` challenge. Default `'api'`. */
+  realm?: string;
+  /**
+   * Called once for every attempt, success or failure, for an audit trail. It never receives a
+   * token, key, hash or secret. A hook that throws is ignored: auditing cannot change an answer.
+   */
+  onEvent?: (event: AuthEvent) => void;
+  /** The clock, in epoch milliseconds. Default `Date.now`; inject a frozen one in tests. */
+  now?: () => number;
+}
+
+const REALM = /^[\x20-\x7e]{1,256}$/;
+const NOT_OURS = 'The credential is not in a form this API accepts';
+
+function validate(options: AuthenticatorOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createAuthenticator() needs an options object');
+  }
+  const { methods, realm, onEvent, now } = options;
+  if (!Array.isArray(methods) || methods.length === 0) {
+    throw new TypeError(
+      'createAuthenticator(): `methods` must be a non-empty array of apiKey() or jwt()',
+    );
+  }
+  for (const m of methods) {
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      typeof m.verify !== 'function' ||
+      typeof m.claims !== 'function'
+    ) {
+      throw new TypeError(
+        'createAuthenticator(): every entry of `methods` must come from apiKey() or jwt()',
+      );
+    }
+  }
+  if (realm !== undefined && (typeof realm !== 'string' || !REALM.test(realm))) {
+    throw new TypeError('createAuthenticator(): `realm` must be 1–256 printable ASCII characters');
+  }
+  if (onEvent !== undefined && typeof onEvent !== 'function') {
+    throw new TypeError('createAuthenticator(): `onEvent` must be a function');
+  }
+  if (now !== undefined && typeof now !== 'function') {
+    throw new TypeError(
+      'createAuthenticator(): `now` must be a function returning epoch milliseconds',
+    );
+  }
+}
+
+/**
+ * Combine verifiers into the authenticator the framework adapters call.
+ *
+ * @example
+ * ```ts
+ * import { apiKey, createAuthenticator, jwt } from '@portcullis/core';
+ *
+ * const authenticator = createAuthenticator({
+ *   realm: 'billing-api',
+ *   methods: [
+ *     apiKey({ prefix: 'bill', lookup: (hash) => db.apiKeys.findByHash(hash) }),
+ *     jwt({ algorithms: ['RS256'], issuer: 'https://id.example.com/', audience: 'billing',
+ *           jwks: 'https://id.example.com/.well-known/jwks.json' }),
+ *   ],
+ *   onEvent: (event) => audit.write(event),
+ * });
+ * ```
+ */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  validate(options);
+  const methods = [...options.methods];
+  const realm = options.realm ?? 'api';
+  const onEvent = options.onEvent;
+  const now = options.now ?? Date.now;
+  const context: VerifyContext = { now, realm };
+  const config = {
+    headers: [...new Set(methods.flatMap((m) => m.headers.map((h) => h.toLowerCase())))],
+    cookies: [...new Set(methods.flatMap((m) => m.cookies))],
+  };
+
+  function emit(event: Omit<AuthEvent, 'time'>): void {
+    if (onEvent === undefined) return;
+    try {
+      onEvent({ ...event, time: now() });
+    } catch {
+      // An audit hook must not turn an answer into a crash; it is the user's to make reliable.
+    }
+  }
+
+  function fail(err: AuthError, method: Method | undefined): never {
+    const detail = detailOf(err);
+    const event: Omit<AuthEvent, 'time'> = {
+      outcome: 'failure',
+      code: err.code,
+      status: err.status,
+    };
+    if (method !== undefined) event.method = method.type;
+    if (detail?.reason !== undefined) event.reason = detail.reason;
+    if (detail?.keyId !== undefined) event.keyId = detail.keyId;
+    if (detail?.jti !== undefined) event.jti = detail.jti;
+    emit(event);
+    throw err;
+  }
+
+  function choose(found: Extracted): Method | undefined {
+    for (const m of methods) {
+      if (found.source.kind === 'header' && !m.headers.includes(found.source.name)) continue;
+      if (found.source.kind === 'cookie' && !m.cookies.includes(found.source.name)) continue;
+      if (m.claims(found.value, found.source)) return m;
+    }
+    // A header names its method even when the value's form is wrong: let that method refuse it.
+    if (found.source.kind === 'header') {
+      const name = found.source.name;
+      return methods.find((m) => m.headers.includes(name));
+    }
+    return undefined;
+  }
+
+  async function authenticate(
+    request: RequestView,
+    opts?: { optional?: boolean },
+  ): Promise<Principal | null> {
+    let found: Extracted | undefined;
+    try {
+      found = extractCredential(request, config, realm);
+    } catch (err) {
+      fail(err as AuthError, undefined);
+    }
+    if (found === undefined) {
+      if (opts?.optional === true) {
+        emit({ outcome: 'anonymous', code: AuthErrorCodes.NO_CREDENTIALS, status: 200 });
+        return null;
+      }
+      fail(noCredentials(realm), undefined);
+    }
+    const method = choose(found);
+    if (method === undefined) {
+      fail(invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm), undefined);
+    }
+    let principal: Principal;
+    try {
+      principal = await method.verify(found.value, context);
+    } catch (err) {
+      fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
+    }
+    const event: Omit<AuthEvent, 'time'> = {
+      outcome: 'success',
+      method: principal.method,
+      subject: principal.subject,
+      code: 'OK',
+      status: 200,
+    };
+    if (principal.keyId !== undefined) event.keyId = principal.keyId;
+    const jti = principal.claims?.jti;
+    if (typeof jti === 'string') event.jti = jti;
+    if (principal.tenant !== undefined) event.tenant = principal.tenant;
+    emit(event);
+    return principal;
+  }
+
+  return { realm, authenticate };
+}

@@ -1,0 +1,103 @@
+import { AuthErrorCodes, invalidRequest } from './errors.js';
+import { headerValues, type RequestView } from './request.js';
+import type { CredentialSource } from './types.js';
+
+/** Where the authenticator looks for credentials besides `Authorization`. */
+export interface ExtractConfig {
+  /** Lower-case header names that carry an API key (`x-api-key`). */
+  headers: readonly string[];
+  /** Cookie names that carry a bearer token. */
+  cookies: readonly string[];
+}
+
+/** A credential found in a request. */
+export interface Extracted {
+  value: string;
+  source: CredentialSource;
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+// RFC 9110 §11.1: auth-scheme = token, then 1*SP and the credentials.
+const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s;
+// A header-carried key: visible ASCII, no spaces or control characters.
+const HEADER_KEY = /^[\x21-\x7e]+$/;
+const AUTHORIZATION: CredentialSource = { kind: 'authorization' };
+
+function malformed(description: string, realm: string): never {
+  throw invalidRequest(AuthErrorCodes.MALFORMED_REQUEST, description, realm);
+}
+
+function multiple(realm: string): never {
+  throw invalidRequest(
+    AuthErrorCodes.MULTIPLE_CREDENTIALS,
+    'Send exactly one credential in one header',
+    realm,
+  );
+}
+
+function fromAuthorization(values: readonly string[], realm: string): Extracted | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length > 1) multiple(realm);
+  const match = SCHEME.exec(values[0]!.trim());
+  if (match === null) malformed('The Authorization header is malformed', realm);
+  // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent.
+  if (match[1]!.toLowerCase() !== 'bearer') return undefined;
+  const token = match[2];
+  if (token === undefined || token === '') malformed('The bearer token is empty', realm);
+  if (!B64TOKEN.test(token)) malformed('The bearer token is malformed', realm);
+  return { value: token, source: AUTHORIZATION };
+}
+
+function fromCookies(request: RequestView, names: readonly string[], realm: string) {
+  const found: Extracted[] = [];
+  for (const header of headerValues(request, 'cookie')) {
+    for (const pair of header.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq < 0) continue;
+      const name = pair.slice(0, eq).trim();
+      if (!names.includes(name)) continue;
+      let value = pair.slice(eq + 1).trim();
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+        value = value.slice(1, -1);
+      }
+      if (value === '') continue;
+      if (!B64TOKEN.test(value)) malformed('The credential cookie is malformed', realm);
+      found.push({ value, source: { kind: 'cookie', name } });
+    }
+  }
+  return found;
+}
+
+/**
+ * Find the one credential in a request: `Authorization: Bearer …`, an API-key header, or a
+ * configured cookie. Returns `undefined` when there is none; throws a 400 `invalid_request`
+ * `AuthError` for a malformed header, two Authorization headers, or two credentials.
+ * Never reads the URL: tokens in query strings end up in access logs.
+ *
+ * @example
+ * ```ts
+ * const found = extractCredential(view, { headers: ['x-api-key'], cookies: [] }, 'api');
+ * ```
+ */
+export function extractCredential(
+  request: RequestView,
+  config: ExtractConfig,
+  realm: string,
+): Extracted | undefined {
+  let found = fromAuthorization(headerValues(request, 'authorization'), realm);
+  for (const name of config.headers) {
+    const values = headerValues(request, name);
+    if (values.length === 0) continue;
+    if (values.length > 1 || found !== undefined) multiple(realm);
+    const value = values[0]!.trim();
+    if (!HEADER_KEY.test(value)) malformed(`The ${name} header is malformed`, realm);
+    found = { value, source: { kind: 'header', name } };
+  }
+  if (config.cookies.length > 0) {
+    const cookies = fromCookies(request, config.cookies, realm);
+    if (cookies.length > 1 || (cookies.length === 1 && found !== undefined)) multiple(realm);
+    found ??= cookies[0];
+  }
+  return found;
+}

@@ -1,0 +1,2 @@
+export type { KeyObject } from 'node:crypto';
+export type { JWK } from 'jose';
