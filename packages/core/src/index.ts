@@ -12,12 +12,14 @@ export type { ChallengeParts } from './challenge.js';
 export { buildChallenge } from './challenge.js';
 export type { MemoryDenyListOptions } from './deny-list.js';
 export { memoryDenyList } from './deny-list.js';
-export type { AuthErrorCode, AuthErrorInit, AuthErrorStatus, AuthErrorWord } from './errors.js';
-export {
-  AuthError,
-  AuthErrorCodes,
-  isAuthError,
+export type {
+  AuthErrorCode,
+  AuthErrorInit,
+  AuthErrorResponse,
+  AuthErrorStatus,
+  AuthErrorWord,
 } from './errors.js';
+export { AuthError, AuthErrorCodes, errorResponse, isAuthError } from './errors.js';
 export { extractCredential } from './extract.js';
 export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { jwt } from './jwt/jwt.js';
