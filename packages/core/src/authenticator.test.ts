@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthenticator } from './authenticator.js';
+import type { AuthError } from './errors.js';
+import type { RequestView } from './request.js';
+import { fakeMethod } from './test-helpers/fake-method.js';
+import type { AuthEvent, Method } from './types.js';
+
+const view = (headers: Record<string, string | string[]>): RequestView => ({
+  header: (name) => headers[name],
+});
+const NOW = 1_800_000_000_000;
+
+function setup(methods: Method[] = [fakeMethod({ headers: ['x-api-key'] })]) {
+  const events: AuthEvent[] = [];
+  const auth = createAuthenticator({
+    methods,
+    realm: 'test',
+    now: () => NOW,
+    onEvent: (e) => events.push(e),
+  });
+  return { auth, events };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AuthError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as AuthError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('createAuthenticator', () => {
+  it('verifies a bearer credential and reports the success', async () => {
+    const { auth, events } = setup();
+    const principal = await auth.authenticate(view({ authorization: 'Bearer good-alice' }));
+    expect(principal).toMatchObject({ subject: 'alice', method: 'api_key' });
+    expect(events).toEqual([
+      {
+        outcome: 'success',
+        method: 'api_key',
+        subject: 'alice',
+        keyId: 'k1',
+        code: 'OK',
+        status: 200,
+        time: NOW,
+      },
+    ]);
+  });
+
+  it('answers a request without credentials with 401 and a bare challenge', async () => {
+    const { auth, events } = setup();
+    const err = await rejection(auth.authenticate(view({})));
+    expect(err.status).toBe(401);
+    expect(err.headers['www-authenticate']).toBe('Bearer realm="test"');
+    expect(events[0]).toMatchObject({
+      outcome: 'failure',
+      code: 'ERR_NO_CREDENTIALS',
+      status: 401,
+    });
+  });
+
+  it('lets an optional request without credentials through as anonymous', async () => {
+    const { auth, events } = setup();
+    expect(await auth.authenticate(view({}), { optional: true })).toBeNull();
+    expect(events[0]).toMatchObject({ outcome: 'anonymous', status: 200 });
+  });
+
+  it('still refuses a bad credential on an optional request', async () => {
+    const { auth } = setup();
+    const err = await rejection(
+      auth.authenticate(view({ authorization: 'Bearer bad-x' }), { optional: true }),
+    );
+    expect(err.status).toBe(401);
+    expect(err.headers['www-authenticate']).toContain('realm="test", error="invalid_token"');
+  });
+
+  it('reports the failure reason and key id to onEvent, not to the client', async () => {
+    const { auth, events } = setup();
+    const err = await rejection(auth.authenticate(view({ 'x-api-key': 'bad-x' })));
+    expect(err.message).not.toContain('unknown_key');
+    expect(events[0]).toMatchObject({
+      outcome: 'failure',
+      method: 'api_key',
+      reason: 'unknown_key',
+      keyId: 'k1',
+      code: 'ERR_API_KEY_INVALID',
+    });
+  });
+
+  it('answers 401 for a bearer value no method recognises', async () => {
+    const { auth } = setup();
+    const err = await rejection(auth.authenticate(view({ authorization: 'Bearer mystery' })));
+    expect(err.status).toBe(401);
+    expect(err.code).toBe('ERR_UNSUPPORTED_CREDENTIAL');
+  });
+
+  it('routes a header credential to the method that owns the header, whatever its form', async () => {
+    const verified: string[] = [];
+    const method = fakeMethod({
+      headers: ['x-api-key'],
+      verify: async (value) => {
+        verified.push(value);
+        return { method: 'api_key', subject: 's', scopes: [] };
+      },
+    });
+    const { auth } = setup([fakeMethod({ type: 'jwt' }), method]);
+    await auth.authenticate(view({ 'x-api-key': 'mystery' }));
+    expect(verified).toEqual(['mystery']);
+  });
+
+  it('routes to the first method that claims the value', async () => {
+    const keys = fakeMethod({ prefix: 'key', type: 'api_key' });
+    const tokens = fakeMethod({ prefix: 'tok', type: 'jwt' });
+    const { auth } = setup([keys, tokens]);
+    expect((await auth.authenticate(view({ authorization: 'Bearer tok-a' })))?.method).toBe('jwt');
+    expect((await auth.authenticate(view({ authorization: 'Bearer key-a' })))?.method).toBe(
+      'api_key',
+    );
+  });
+
+  it('turns a verifier that throws a plain error into a 500 without detail', async () => {
+    const method = fakeMethod({
+      verify: async () => {
+        throw new Error('secret-ish internals');
+      },
+    });
+    const { auth, events } = setup([method]);
+    const err = await rejection(auth.authenticate(view({ authorization: 'Bearer good-a' })));
+    expect(err.status).toBe(500);
+    expect(err.code).toBe('ERR_INTERNAL');
+    expect(err.message).not.toContain('internals');
+    expect(JSON.stringify(events)).not.toContain('internals');
+  });
+
+  it('ignores an onEvent hook that throws', async () => {
+    const auth = createAuthenticator({
+      methods: [fakeMethod()],
+      onEvent: () => {
+        throw new Error('audit down');
+      },
+    });
+    expect(await auth.authenticate(view({ authorization: 'Bearer good-a' }))).toMatchObject({
+      subject: 'a',
+    });
+  });
+
+  it('passes the clock and realm to verifiers, defaulting the realm to "api"', async () => {
+    let seen: unknown;
+    const method = fakeMethod({
+      verify: async (_value, ctx) => {
+        seen = { now: ctx.now(), realm: ctx.realm };
+        return { method: 'api_key', subject: 's', scopes: [] };
+      },
+    });
+    const auth = createAuthenticator({ methods: [method], now: () => 42 });
+    expect(auth.realm).toBe('api');
+    await auth.authenticate(view({ authorization: 'Bearer good-a' }));
+    expect(seen).toEqual({ now: 42, realm: 'api' });
+  });
+
+  it('refuses configuration mistakes with TypeError', () => {
+    const ok = fakeMethod();
+    const bad: unknown[] = [
+      undefined,
+      {},
+      { methods: [] },
+      { methods: [{}] },
+      { methods: [ok], realm: '' },
+      { methods: [ok], realm: 'a\nb' },
+      { methods: [ok], onEvent: 'log' },
+      { methods: [ok], now: 5 },
+    ];
+    for (const options of bad) {
+      expect(() => createAuthenticator(options as never), JSON.stringify(options)).toThrow(
+        TypeError,
+      );
+    }
+  });
+});
