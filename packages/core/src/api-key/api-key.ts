@@ -1,4 +1,18 @@
-import type { ApiKeyRecord, Method } from '../types.js';
+import { sha256Hex } from '#crypto';
+import {
+  type AuthError,
+  AuthErrorCodes,
+  invalidToken,
+  serverError,
+  unavailable,
+} from '../errors.js';
+import { withDetail } from '../lib/detail.js';
+import type { ApiKeyRecord, Method, Principal, VerifyContext } from '../types.js';
+import { ClockedCache } from './cache.js';
+import { checkApiKey } from './format.js';
+import { resolveApiKeyOptions } from './options.js';
+import type { KeyRecord } from './record.js';
+import { type LookupOutcome, singleFlight } from './single-flight.js';
 
 /** What `lookup` may return. */
 export type LookupResult = ApiKeyRecord | null | undefined;
@@ -51,6 +65,37 @@ export interface ApiKeyMethod extends Method {
   clearCache(): void;
 }
 
+/** Longest key looked at; anything longer is refused before hashing. */
+export const MAX_API_KEY_LENGTH = 256;
+
+const VISIBLE = /^[\x21-\x7e]+$/;
+// One description for unknown, wrong, malformed, expired and revoked keys: the client learns
+// nothing about which; the reason goes to the audit event.
+const INVALID = 'The API key is invalid';
+const UNKNOWN_MARK = Object.freeze({});
+
+function rejected(realm: string, reason: string, keyId?: string): AuthError {
+  const err = invalidToken(AuthErrorCodes.API_KEY_INVALID, INVALID, realm);
+  return withDetail(err, keyId === undefined ? { reason } : { reason, keyId });
+}
+
+function failure(outcome: LookupOutcome, realm: string): AuthError {
+  switch (outcome.kind) {
+    case 'failed':
+      return withDetail(unavailable(AuthErrorCodes.LOOKUP_FAILED, outcome.cause), {
+        reason: 'lookup_failed',
+      });
+    case 'timeout':
+      return withDetail(unavailable(AuthErrorCodes.LOOKUP_TIMEOUT), { reason: 'lookup_timeout' });
+    case 'invalid':
+      return withDetail(serverError(AuthErrorCodes.LOOKUP_INVALID_RECORD, outcome.cause), {
+        reason: 'invalid_record',
+      });
+    default:
+      return rejected(realm, 'unknown_key');
+  }
+}
+
 /**
  * Verify API keys: hash the presented key, find its record with your `lookup`, check expiry and
  * revocation, and make a principal.
@@ -61,6 +106,85 @@ export interface ApiKeyMethod extends Method {
  * ```
  */
 export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
-  void options;
-  throw new Error('not implemented yet');
+  const o = resolveApiKeyOptions(options);
+  const tag = o.prefix === undefined ? undefined : `${o.prefix}_`;
+  const records = new ClockedCache<KeyRecord>(o.cache.max, o.cache.ttl);
+  const unknown = new ClockedCache<object>(o.cache.negativeMax, o.cache.negativeTtl);
+  const flights = singleFlight(o.lookup, o.lookupTimeout, (hash, outcome, now) => {
+    if (outcome.kind === 'found') records.set(hash, outcome.record, now);
+    else unknown.set(hash, UNKNOWN_MARK, now);
+  });
+
+  // The checks that need no lookup: size, characters, prefix, and the checksum.
+  function problemOf(value: string): string | undefined {
+    if (typeof value !== 'string' || value === '' || value.length > MAX_API_KEY_LENGTH) {
+      return 'malformed';
+    }
+    if (o.checksum) return checkApiKey(value, o.prefix);
+    if (!VISIBLE.test(value)) return 'malformed';
+    if (tag === undefined) return undefined;
+    if (!value.startsWith(tag)) return 'wrong_prefix';
+    return value.length === tag.length ? 'malformed' : undefined;
+  }
+
+  function principalOf(record: KeyRecord, ctx: VerifyContext): Principal {
+    const now = ctx.now();
+    if (record.revokedAt !== undefined && record.revokedAt <= now) {
+      throw rejected(ctx.realm, 'revoked', record.id);
+    }
+    if (record.expiresAt !== undefined && record.expiresAt <= now) {
+      throw rejected(ctx.realm, 'expired', record.id);
+    }
+    // A fresh object per request; scopes are frozen: a handler cannot change the cached record.
+    const principal: Principal = {
+      method: 'api_key',
+      subject: record.subject,
+      scopes: record.scopes,
+      keyId: record.id,
+    };
+    if (record.tenant !== undefined) principal.tenant = record.tenant;
+    if (record.expiresAt !== undefined) principal.expiresAt = new Date(record.expiresAt);
+    return principal;
+  }
+
+  async function verify(value: string, ctx: VerifyContext): Promise<Principal> {
+    const problem = problemOf(value);
+    if (problem !== undefined) throw rejected(ctx.realm, problem);
+    const hash = sha256Hex(value);
+    const now = ctx.now();
+    const cached = records.get(hash, now);
+    if (cached !== undefined) return principalOf(cached, ctx);
+    if (unknown.get(hash, now) !== undefined) throw rejected(ctx.realm, 'unknown_key');
+    const run = flights.run(hash, ctx);
+    const outcome = run instanceof Promise ? await run : run;
+    if (outcome.kind !== 'found') throw failure(outcome, ctx.realm);
+    return principalOf(outcome.record, ctx);
+  }
+
+  return Object.freeze({
+    type: 'api_key' as const,
+    headers: Object.freeze([o.header]),
+    cookies: Object.freeze([]),
+    claims(value: string, source: Parameters<Method['claims']>[1]): boolean {
+      if (source.kind === 'authorization')
+        return o.bearer && tag !== undefined && value.startsWith(tag);
+      if (source.kind === 'header') return tag === undefined || value.startsWith(tag);
+      return false;
+    },
+    verify,
+    invalidate(hash: string): void {
+      if (typeof hash !== 'string') {
+        throw new TypeError('invalidate(): `hash` must be the hex SHA-256 from hashApiKey()');
+      }
+      const key = hash.toLowerCase();
+      records.delete(key);
+      unknown.delete(key);
+      flights.forget(key);
+    },
+    clearCache(): void {
+      records.clear();
+      unknown.clear();
+      flights.forgetAll();
+    },
+  });
 }

@@ -1,3 +1,8 @@
+import { randomBytes, sha256Hex } from '#crypto';
+import { BODY_LENGTH, checksumOf, isValidPrefix, toBase62 } from './format.js';
+
+const KEY_BYTES = 32;
+
 /**
  * Make a new API key: 256 random bits in the `<prefix>_<base62 body><checksum>` shape.
  * Show `key` to its owner once; store only `hash`.
@@ -9,8 +14,21 @@
  * ```
  */
 export function generateApiKey(options: { prefix: string }): { key: string; hash: string } {
-  void options;
-  throw new Error('not implemented yet');
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('generateApiKey() needs an options object: generateApiKey({ prefix })');
+  }
+  const { prefix } = options;
+  if (!isValidPrefix(prefix)) {
+    throw new TypeError(
+      'generateApiKey(): `prefix` must be 1–32 characters of [A-Za-z0-9_], start with a letter ' +
+        'and not end with `_` (e.g. `pcs` or `pcs_live`)',
+    );
+  }
+  let value = 0n;
+  for (const byte of randomBytes(KEY_BYTES)) value = (value << 8n) | BigInt(byte);
+  const signed = `${prefix}_${toBase62(value, BODY_LENGTH)}`;
+  const key = signed + checksumOf(signed);
+  return { key, hash: sha256Hex(key) };
 }
 
 /**
@@ -22,6 +40,8 @@ export function generateApiKey(options: { prefix: string }): { key: string; hash
  * ```
  */
 export function hashApiKey(key: string): string {
-  void key;
-  throw new Error('not implemented yet');
+  if (typeof key !== 'string') {
+    throw new TypeError('hashApiKey(): `key` must be a string');
+  }
+  return sha256Hex(key);
 }

@@ -1,0 +1,72 @@
+import type { ApiKeyRecord } from '../types.js';
+
+/** A validated copy of an {@link ApiKeyRecord}: instants in epoch ms, scopes frozen. */
+export interface KeyRecord {
+  readonly id: string;
+  readonly subject: string;
+  readonly scopes: readonly string[];
+  readonly tenant: string | undefined;
+  readonly expiresAt: number | undefined;
+  readonly revokedAt: number | undefined;
+}
+
+/** Thrown by {@link toKeyRecord}; names the field, never its value. */
+export class InvalidRecordError extends Error {
+  override readonly name = 'InvalidRecordError';
+}
+
+function instant(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isFinite(ms)) return ms;
+  } else if (typeof value === 'number' && Number.isFinite(value)) {
+    return value * 1000;
+  }
+  throw new InvalidRecordError(
+    `lookup() returned a record whose \`${field}\` is not a valid Date, epoch seconds or null`,
+  );
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidRecordError(
+      `lookup() returned a record whose \`${field}\` is not a non-empty string`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Check what `lookup` returned and copy it, so later changes to the caller's object cannot change
+ * a cached record. Throws {@link InvalidRecordError} (a programming error: answer 500).
+ *
+ * @example
+ * ```ts
+ * const record = toKeyRecord(await lookup(hash));
+ * ```
+ */
+export function toKeyRecord(value: unknown): KeyRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidRecordError('lookup() returned neither a record nor null/undefined');
+  }
+  const raw = value as Record<string, unknown>;
+  const id = nonEmptyString(raw['id'], 'id');
+  const subject = nonEmptyString(raw['subject'], 'subject');
+  const scopes = raw['scopes'];
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) {
+    throw new InvalidRecordError('lookup() returned a record whose `scopes` is not a string array');
+  }
+  const tenant = raw['tenant'];
+  if (tenant !== undefined && tenant !== null && typeof tenant !== 'string') {
+    throw new InvalidRecordError('lookup() returned a record whose `tenant` is not a string');
+  }
+  return Object.freeze({
+    id,
+    subject,
+    scopes: Object.freeze([...scopes] as string[]),
+    tenant: tenant ?? undefined,
+    expiresAt: instant(raw['expiresAt'], 'expiresAt'),
+    revokedAt: instant(raw['revokedAt'], 'revokedAt'),
+  });
+}

@@ -1,0 +1,113 @@
+import { InvalidRecordError, type KeyRecord, toKeyRecord } from './record.js';
+
+/** What one `lookup` call came to. */
+export type LookupOutcome =
+  | { readonly kind: 'found'; readonly record: KeyRecord }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'failed'; readonly cause: unknown }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'invalid'; readonly cause: InvalidRecordError };
+
+const UNKNOWN: LookupOutcome = Object.freeze({ kind: 'unknown' });
+const TIMEOUT: LookupOutcome = Object.freeze({ kind: 'timeout' });
+
+function settle(value: unknown): LookupOutcome {
+  if (value === null || value === undefined) return UNKNOWN;
+  try {
+    return { kind: 'found', record: toKeyRecord(value) };
+  } catch (cause) {
+    const err = cause instanceof InvalidRecordError ? cause : new InvalidRecordError(String(cause));
+    return { kind: 'invalid', cause: err };
+  }
+}
+
+/** Where the time of a cache write comes from (a `VerifyContext`). */
+export interface Clock {
+  now(): number;
+}
+
+/** Runs lookups; see {@link singleFlight}. */
+export interface Flights {
+  /** The outcome for `hash`: synchronously for a synchronous `lookup`, else a shared promise. */
+  run(hash: string, clock: Clock): LookupOutcome | Promise<LookupOutcome>;
+  /** Detach the lookup in flight for `hash`: later callers start a new one, its result is not kept. */
+  forget(hash: string): void;
+  /** {@link Flights.forget} every hash. */
+  forgetAll(): void;
+}
+
+/**
+ * Call `lookup` with a timeout, sharing one call among concurrent callers of the same hash, and
+ * hand each `found`/`unknown` outcome to `keep` (the cache) unless the flight was forgotten
+ * meanwhile (an `invalidate()` during the lookup must win over its possibly stale answer).
+ *
+ * @example
+ * ```ts
+ * const flights = singleFlight(options.lookup, 5000, (hash, outcome, now) => store(hash, outcome, now));
+ * const outcome = await flights.run(hash, ctx);
+ * ```
+ */
+export function singleFlight(
+  lookup: (hash: string) => unknown,
+  timeoutMs: number,
+  keep: (hash: string, outcome: LookupOutcome, now: number) => void,
+): Flights {
+  const inflight = new Map<string, Promise<LookupOutcome>>();
+
+  function start(
+    hash: string,
+    pending: PromiseLike<unknown>,
+    clock: Clock,
+  ): Promise<LookupOutcome> {
+    const flight = new Promise<LookupOutcome>((resolve) => {
+      const timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
+      Promise.resolve(pending).then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(settle(value));
+        },
+        (cause: unknown) => {
+          clearTimeout(timer);
+          resolve({ kind: 'failed', cause });
+        },
+      );
+    }).then((outcome) => {
+      if (inflight.get(hash) === flight) {
+        inflight.delete(hash);
+        if (outcome.kind === 'found' || outcome.kind === 'unknown')
+          keep(hash, outcome, clock.now());
+      }
+      return outcome;
+    });
+    inflight.set(hash, flight);
+    return flight;
+  }
+
+  return {
+    run(hash, clock) {
+      const shared = inflight.get(hash);
+      if (shared !== undefined) return shared;
+      let result: unknown;
+      let thenable = false;
+      try {
+        result = lookup(hash);
+        thenable =
+          typeof result === 'object' &&
+          result !== null &&
+          typeof (result as { then?: unknown }).then === 'function';
+      } catch (cause) {
+        return { kind: 'failed', cause };
+      }
+      if (thenable) return start(hash, result as PromiseLike<unknown>, clock);
+      const outcome = settle(result);
+      if (outcome.kind === 'found' || outcome.kind === 'unknown') keep(hash, outcome, clock.now());
+      return outcome;
+    },
+    forget(hash) {
+      inflight.delete(hash);
+    },
+    forgetAll() {
+      inflight.clear();
+    },
+  };
+}
