@@ -1,0 +1,22 @@
+import type { Principal } from '@portcullis/core';
+import express, { type Request, type RequestHandler } from 'express';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type AuthenticateOptions, authenticate, requireAnyScope, requireScope } from './index.js';
+
+describe('types', () => {
+  it('types req.auth as the Principal, absent on optional routes', () => {
+    expectTypeOf<Request['auth']>().toEqualTypeOf<Principal | undefined>();
+    express().get('/', (req, res) => {
+      expectTypeOf(req.auth).toEqualTypeOf<Principal | undefined>();
+      if (req.auth) expectTypeOf(req.auth.scopes).toEqualTypeOf<readonly string[]>();
+      res.end();
+    });
+  });
+
+  it('returns plain Express middleware', () => {
+    expectTypeOf(authenticate).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(requireScope).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(requireAnyScope).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf<AuthenticateOptions['errors']>().toEqualTypeOf<'respond' | 'throw' | undefined>();
+  });
+});

@@ -1,0 +1,30 @@
+import type { Principal } from '@portcullis/core';
+
+/** How `authenticate()` answers a failed request. */
+export type ErrorsMode = 'respond' | 'throw';
+
+/** Options of {@link authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * Let a request with no credential through with no `req.auth`. A bad credential is still
+   * refused. Default `false`.
+   */
+  optional?: boolean;
+  /**
+   * `'respond'` (default) answers a failure at once: its status, `WWW-Authenticate` or
+   * `Retry-After`, `Cache-Control: no-store` and a JSON body `{ error, error_description }`.
+   * `'throw'` passes the `AuthError` to `next(err)` for your error handler; it carries `status`
+   * and `headers`, so Express's own handler answers with the right status and challenge.
+   * `requireScope()` answers the same way as the `authenticate()` before it.
+   */
+  errors?: ErrorsMode;
+}
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The authenticated caller, set by `authenticate()`; absent on an optional route with no credential. */
+      auth?: Principal;
+    }
+  }
+}
