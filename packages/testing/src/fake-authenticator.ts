@@ -1,0 +1,54 @@
+import {
+  AuthError,
+  AuthErrorCodes,
+  type Authenticator,
+  type Principal,
+  type RequestView,
+} from '@portcullis/core';
+
+/** What {@link fakeAuthenticator} answers: a principal, none, or a function of the request. */
+export type FakeAnswer =
+  | Principal
+  | null
+  | ((request: RequestView) => Principal | null | Promise<Principal | null>);
+
+/**
+ * An {@link Authenticator} that ignores credentials and answers with a fixed principal, so a
+ * handler and its `requireScope()` guard can be unit-tested with no token. Pass it to any
+ * adapter's `authenticate()`. With `null`, every request is unauthenticated: 401 with a bare
+ * challenge, or no principal on an `optional` route. A function may also throw an `AuthError`.
+ *
+ * @example
+ * ```ts
+ * import { authenticate, requireScope } from '@portcullis/express';
+ *
+ * app.use(authenticate(fakeAuthenticator(testPrincipal({ scopes: ['billing:read'] }))));
+ * app.get('/billing/invoices', requireScope('billing:read'), listInvoices);
+ * ```
+ */
+export function fakeAuthenticator(
+  answer: FakeAnswer,
+  options: { realm?: string } = {},
+): Authenticator {
+  if (answer !== null && typeof answer !== 'function' && typeof answer?.subject !== 'string') {
+    throw new TypeError(
+      'fakeAuthenticator() needs a principal (see testPrincipal()), null or a function',
+    );
+  }
+  const realm = options.realm ?? 'api';
+  return {
+    realm,
+    async authenticate(request, opts) {
+      const principal = typeof answer === 'function' ? await answer(request) : answer;
+      if (principal !== null) return principal;
+      if (opts?.optional === true) return null;
+      throw new AuthError({
+        status: 401,
+        error: 'unauthorized',
+        code: AuthErrorCodes.NO_CREDENTIALS,
+        description: 'Authentication required',
+        realm,
+      });
+    },
+  };
+}
