@@ -1,0 +1,3 @@
+export { authenticate } from './authenticate.js';
+export { requireAnyScope, requireScope } from './require-scope.js';
+export type { AuthenticateOptions, ErrorsMode } from './types.js';

@@ -1,0 +1,21 @@
+import type { AuthState } from '@portcullis/core';
+import type { ErrorsMode } from './types.js';
+
+interface Remembered {
+  state: AuthState;
+  errors: ErrorsMode;
+}
+
+// Keyed by Node's request, which every mounted sub-app shares; kept off `ctx.state`, which
+// application code writes to.
+const states = new WeakMap<object, Remembered>();
+
+/** Record that `authenticate()` ran on this request, for the scope guards after it. */
+export function remember(req: object, state: AuthState, errors: ErrorsMode): void {
+  states.set(req, { state, errors });
+}
+
+/** What `authenticate()` recorded for this request, if it ran. */
+export function recall(req: object): Remembered | undefined {
+  return states.get(req);
+}

@@ -1,0 +1,28 @@
+import type { Principal } from '@portcullis/core';
+
+/** How `authenticate()` answers a failed request. */
+export type ErrorsMode = 'respond' | 'throw';
+
+/** Options of {@link authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * Let a request with no credential through with no `ctx.state.auth`. A bad credential is
+   * still refused. Default `false`.
+   */
+  optional?: boolean;
+  /**
+   * `'respond'` (default) answers a failure at once: its status, `WWW-Authenticate` or
+   * `Retry-After`, `Cache-Control: no-store` and a JSON body `{ error, error_description }`.
+   * `'throw'` throws the `AuthError` into Koa's error flow; it carries `status`, `headers` and
+   * `expose`, so Koa's default handler answers with the right status and challenge.
+   * `requireScope()` answers the same way as the `authenticate()` before it.
+   */
+  errors?: ErrorsMode;
+}
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The authenticated caller, set by `authenticate()`; absent on an optional route with no credential. */
+    auth?: Principal;
+  }
+}
