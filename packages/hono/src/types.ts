@@ -1,0 +1,55 @@
+import type { Principal } from '@portcullis/core';
+
+/** How `authenticate()` answers a failed request. */
+export type ErrorsMode = 'respond' | 'throw';
+
+/** Options of {@link authenticate}. */
+export interface AuthenticateOptions {
+  /**
+   * Let a request with no credential through with no `c.var.auth`. A bad credential is still
+   * refused. Default `false`.
+   */
+  optional?: boolean;
+  /**
+   * `'throw'` (default) throws an `HTTPException` carrying the prepared response (status,
+   * `WWW-Authenticate` or `Retry-After`, `Cache-Control: no-store`, JSON body) with the
+   * `AuthError` as its `cause`: Hono's default handler sends that response, and `app.onError`
+   * can change it. `'respond'` returns the response at once, bypassing `app.onError`.
+   * `requireScope()` answers the same way as the `authenticate()` before it.
+   */
+  errors?: ErrorsMode;
+}
+
+/**
+ * The variables `authenticate()` sets: `c.var.auth` is the caller.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: AuthVariables }>();
+ * app.use('/api/*', authenticate(authenticator));
+ * app.get('/api/me', (c) => c.json({ subject: c.var.auth.subject }));
+ * ```
+ */
+export interface AuthVariables {
+  auth: Principal;
+}
+
+/**
+ * The variables an `optional: true` `authenticate()` sets: `c.var.auth` may be absent.
+ *
+ * @example
+ * ```ts
+ * app.get('/feed', authenticate(authenticator, { optional: true }), (c) =>
+ *   c.json({ personal: c.var.auth !== undefined }));
+ * ```
+ */
+export interface OptionalAuthVariables {
+  auth?: Principal;
+}
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The authenticated caller, set by `authenticate()`; absent where it did not run or found no credential. */
+    auth?: Principal;
+  }
+}
