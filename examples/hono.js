@@ -1,0 +1,70 @@
+import { serve } from '@hono/node-server';
+import { authenticate, requireScope } from '@portcullis/hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createApi, parseJson } from './shared/api.js';
+import { BODY_LIMIT } from './shared/read-body.js';
+
+/**
+ * The example API on Hono. All logic lives in ./shared; this file only wires routes.
+ *
+ * @example
+ * const app = createHonoApp(createAuthServer());
+ * const res = await app.request('/conversations'); // 401
+ */
+export function createHonoApp(server) {
+  const api = createApi();
+  const app = new Hono();
+  const auth = authenticate(server.authenticator);
+  const send = (c, { status, headers = {}, body }) => c.json(body, status, headers);
+  const tooLarge = {
+    status: 413,
+    body: { error: 'invalid_request', error_description: 'Body too large' },
+  };
+  app.use(bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => send(c, tooLarge) }));
+  const endpoint = (handler) => async (c) => {
+    const [authorization, contentType] = [
+      c.req.header('authorization'),
+      c.req.header('content-type'),
+    ];
+    return send(c, await handler({ authorization, contentType, body: await c.req.text() }));
+  };
+
+  app.post('/oauth/token', endpoint(server.token));
+  app.post('/oauth/revoke', endpoint(server.revoke));
+  app.get('/conversations', auth, requireScope('conversations:read'), (c) =>
+    send(c, api.listConversations(c.var.auth)),
+  );
+  app.get('/billing/invoices', auth, requireScope('billing:read'), (c) =>
+    send(c, api.listInvoices(c.var.auth)),
+  );
+  app.post('/billing/invoices', auth, requireScope('billing:write'), async (c) =>
+    send(
+      c,
+      api.createInvoice(c.var.auth, parseJson(c.req.header('content-type'), await c.req.text())),
+    ),
+  );
+  app.notFound((c) => send(c, { status: 404, body: { error: 'not_found' } }));
+  return app;
+}
+
+/**
+ * Serve the Hono example on 127.0.0.1 (port 0: a free port) with @hono/node-server.
+ *
+ * @example
+ * const { url, close } = await startHono(createAuthServer());
+ */
+export function startHono(server, { port = 0, host = '127.0.0.1' } = {}) {
+  return new Promise((resolve) => {
+    const http = serve({ fetch: createHonoApp(server).fetch, port, hostname: host }, (info) => {
+      resolve({
+        url: `http://${host}:${info.port}`,
+        close: () =>
+          new Promise((done) => {
+            http.close(() => done());
+            http.closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}

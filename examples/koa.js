@@ -1,0 +1,72 @@
+import { authenticate, requireScope } from '@portcullis/koa';
+import Koa from 'koa';
+import { createApi, parseJson } from './shared/api.js';
+import { listen } from './shared/listen.js';
+import { readNodeBody } from './shared/read-body.js';
+
+/** A route: runs `handlers` in order (Koa style) for one method and path, else passes on. */
+function route(method, path, ...handlers) {
+  return async (ctx, next) => {
+    if (ctx.method !== method || ctx.path !== path) return next();
+    const run = async (i) => handlers[i]?.(ctx, () => run(i + 1));
+    await run(0);
+  };
+}
+
+/**
+ * The example API on Koa. All logic lives in ./shared; this file only wires routes.
+ *
+ * @example
+ * const app = createKoaApp(createAuthServer());
+ */
+export function createKoaApp(server) {
+  const api = createApi();
+  const app = new Koa();
+  const auth = authenticate(server.authenticator);
+  const send = (ctx, { status, headers = {}, body }) => {
+    ctx.status = status;
+    ctx.set(headers);
+    ctx.body = body;
+  };
+  const endpoint = (handler) => async (ctx) => {
+    const body = await readNodeBody(ctx.req);
+    if (body === null)
+      return send(ctx, {
+        status: 413,
+        body: { error: 'invalid_request', error_description: 'Body too large' },
+      });
+    const { authorization, 'content-type': contentType } = ctx.headers;
+    send(ctx, await handler({ authorization, contentType, body }));
+  };
+
+  app.use(route('POST', '/oauth/token', endpoint(server.token)));
+  app.use(route('POST', '/oauth/revoke', endpoint(server.revoke)));
+  app.use(
+    route('GET', '/conversations', auth, requireScope('conversations:read'), (ctx) =>
+      send(ctx, api.listConversations(ctx.state.auth)),
+    ),
+  );
+  app.use(
+    route('GET', '/billing/invoices', auth, requireScope('billing:read'), (ctx) =>
+      send(ctx, api.listInvoices(ctx.state.auth)),
+    ),
+  );
+  app.use(
+    route('POST', '/billing/invoices', auth, requireScope('billing:write'), async (ctx) => {
+      const text = await readNodeBody(ctx.req);
+      send(ctx, api.createInvoice(ctx.state.auth, parseJson(ctx.get('content-type'), text)));
+    }),
+  );
+  app.use((ctx) => send(ctx, { status: 404, body: { error: 'not_found' } }));
+  return app;
+}
+
+/**
+ * Serve the Koa example on 127.0.0.1 (port 0: a free port).
+ *
+ * @example
+ * const { url, close } = await startKoa(createAuthServer());
+ */
+export function startKoa(server, { port = 0, host = '127.0.0.1' } = {}) {
+  return listen(createKoaApp(server).callback(), port, host);
+}

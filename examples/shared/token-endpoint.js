@@ -1,0 +1,90 @@
+import { parseBasic, parseForm } from './form.js';
+import { noStore, oauthError } from './oauth-errors.js';
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const BASIC = { 'www-authenticate': 'Basic realm="oauth", charset="UTF-8"' };
+
+/**
+ * Authenticate the client of a token or revocation request (RFC 6749 §2.3.1): HTTP Basic or
+ * `client_id`/`client_secret` form fields, never both. Returns `{ client }` or `{ error }`.
+ *
+ * @example
+ * const { client, error } = authenticateClient(clients, authorization, form);
+ */
+export function authenticateClient(clients, authorization, form) {
+  const basic = parseBasic(authorization);
+  const inForm = form.client_id !== undefined || form.client_secret !== undefined;
+  if (basic === null)
+    return { error: oauthError(400, 'invalid_request', 'Malformed Basic credentials') };
+  if (basic !== undefined && inForm) {
+    return { error: oauthError(400, 'invalid_request', 'Use one way of client authentication') };
+  }
+  const id = basic?.id ?? form.client_id;
+  const secret = basic?.secret ?? form.client_secret;
+  if (id === undefined || secret === undefined) {
+    return { error: oauthError(401, 'invalid_client', 'Client authentication required', BASIC) };
+  }
+  const client = clients.authenticate(id, secret);
+  if (client === null) {
+    return { error: oauthError(401, 'invalid_client', 'Client authentication failed', BASIC) };
+  }
+  return { client };
+}
+
+/**
+ * The OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4), framework-neutral: give it the
+ * request's Authorization and Content-Type headers and its raw body; send back the answer.
+ * Requested scopes are narrowed to what the client may have; asking for more is `invalid_scope`.
+ *
+ * @example
+ * const answer = tokenEndpoint({ clients, signer, issuer, audience, ttl: 300, now: Date.now },
+ *   { authorization, contentType, body });
+ */
+export function tokenEndpoint(config, request) {
+  const form = parseForm(request.contentType, request.body);
+  if (form === null) {
+    return oauthError(
+      400,
+      'invalid_request',
+      'Send application/x-www-form-urlencoded with each parameter once',
+    );
+  }
+  const { client, error } = authenticateClient(config.clients, request.authorization, form);
+  if (error) return error;
+  if (form.grant_type === undefined) {
+    return oauthError(400, 'invalid_request', 'grant_type is required');
+  }
+  if (form.grant_type !== 'client_credentials') {
+    return oauthError(400, 'unsupported_grant_type', 'Only client_credentials is supported');
+  }
+  let scopes = client.scopes;
+  if (form.scope !== undefined) {
+    const requested = [...new Set(form.scope.split(' '))];
+    if (!requested.every((s) => SCOPE_TOKEN.test(s) && client.scopes.includes(s))) {
+      return oauthError(
+        400,
+        'invalid_scope',
+        'The requested scope exceeds what this client may have',
+      );
+    }
+    scopes = requested;
+  }
+  const iat = Math.floor(config.now() / 1000);
+  const accessToken = config.signer.sign({
+    iss: config.issuer,
+    aud: config.audience,
+    sub: client.clientId,
+    client_id: client.clientId,
+    scope: scopes.join(' '),
+    iat,
+    exp: iat + config.ttl,
+  });
+  config.onIssue?.(client.clientId);
+  return noStore(200, {
+    access_token: accessToken,
+    token_type: 'Bearer',
+    expires_in: config.ttl,
+    scope: scopes.join(' '),
+  });
+}
