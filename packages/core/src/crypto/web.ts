@@ -1,5 +1,11 @@
 // The default branch of the `#crypto` subpath import, for Bun, Deno, Workers and browsers:
-// Web Crypto (through jose for signatures). Exports the same names as `node.ts`.
+// Web Crypto. Exports the same names as `node.ts`. Keys are described synchronously (so an unfit
+// key is refused at construction) and imported into Web Crypto once, on first use.
+import type { Algorithm } from '../jwt/algorithms.js';
+import { hashBytes, misfit } from '../jwt/algorithms.js';
+import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
+import type { JWK, KeyObject } from '../jwt/key-types.js';
+import { readPem } from '../jwt/spki.js';
 import { sha256 } from './sha256.js';
 
 /** Which implementation this is, for diagnostics and benchmarks. */
@@ -19,4 +25,230 @@ export function sha256Hex(data: string): string {
 /** `length` cryptographically random bytes. */
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const VALUE = new Uint8Array(128);
+for (let i = 0; i < 64; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
+
+/**
+ * Decode base64url (already checked to be canonical by the caller).
+ *
+ * @example
+ * ```ts
+ * decodeBase64url('aGk'); // Uint8Array [104, 105]
+ * ```
+ */
+export function decodeBase64url(value: string): Uint8Array {
+  const out = new Uint8Array((value.length * 3) >> 2);
+  let bits = 0;
+  let buffer = 0;
+  let o = 0;
+  for (let i = 0; i < value.length; i++) {
+    buffer = (buffer << 6) | VALUE[value.charCodeAt(i) & 127]!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (buffer >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+type Handle =
+  | { raw: Uint8Array }
+  | { spki: Uint8Array }
+  | { jwk: JsonWebKey }
+  | { cryptoKey: CryptoKey };
+
+const bytesOf = (b64url: unknown) =>
+  typeof b64url === 'string' && /^[A-Za-z0-9_-]*$/.test(b64url) ? decodeBase64url(b64url) : null;
+
+function isKeyObject(value: unknown): value is KeyObject {
+  return typeof value === 'object' && value !== null && 'asymmetricKeyType' in value;
+}
+
+/**
+ * Import an HMAC secret once.
+ *
+ * @example
+ * ```ts
+ * const key = importSecret(new TextEncoder().encode(secret));
+ * ```
+ */
+export function importSecret(secret: Uint8Array | KeyObject): KeyInfo {
+  if (isKeyObject(secret)) {
+    if (secret.type !== 'secret') throw new TypeError('`secret` must be a secret KeyObject');
+    return importSecret(new Uint8Array(secret.export()));
+  }
+  if (!(secret instanceof Uint8Array)) throw new TypeError('`secret` must be bytes');
+  const handle: Handle = { raw: secret.slice() };
+  return { kind: 'secret', size: secret.length, handle };
+}
+
+const CRYPTO_KEY_KINDS: Record<string, KeyKind> = {
+  'RSASSA-PKCS1-v1_5': 'rsa',
+  'RSA-PSS': 'rsa',
+  ECDSA: 'ec',
+  Ed25519: 'ed25519',
+};
+
+/**
+ * Import a public key once: PEM (SPKI or X.509 certificate), KeyObject or CryptoKey.
+ *
+ * @example
+ * ```ts
+ * const key = importPublicKey(pem);
+ * ```
+ */
+export function importPublicKey(key: string | KeyObject | CryptoKey): KeyInfo {
+  if (typeof key === 'string') {
+    if (key.includes('PRIVATE KEY')) {
+      throw new TypeError('`publicKey` holds a private key; pass the public key');
+    }
+    let info: ReturnType<typeof readPem>;
+    try {
+      info = readPem(key);
+    } catch {
+      throw new TypeError('`publicKey` is not a PEM public key or certificate');
+    }
+    // Web Crypto cannot import id-RSASSA-PSS SubjectPublicKeyInfo everywhere: refuse it here.
+    const kind = info.kind === 'rsa-pss' ? 'unsupported' : info.kind;
+    return { kind, curve: info.curve, size: info.size, handle: { spki: info.spki } };
+  }
+  if (isKeyObject(key)) {
+    if (key.type !== 'public') throw new TypeError('`publicKey` must be a public KeyObject');
+    return importJwk(key.export({ format: 'jwk' }) as JWK);
+  }
+  if (typeof CryptoKey === 'function' && key instanceof CryptoKey) {
+    if (key.type !== 'public') throw new TypeError('`publicKey` must be a public CryptoKey');
+    const algorithm = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm;
+    const kind = CRYPTO_KEY_KINDS[algorithm.name] ?? 'unsupported';
+    const curve = kind === 'ec' ? (algorithm.namedCurve as Curve) : undefined;
+    const size = kind === 'rsa' ? algorithm.modulusLength : 0;
+    return { kind, curve, size, handle: { cryptoKey: key } };
+  }
+  throw new TypeError('`publicKey` must be a PEM string, a JWK, a KeyObject or a CryptoKey');
+}
+
+/**
+ * Import a JWK once: a public key (private members are ignored), or an `oct` secret.
+ *
+ * @example
+ * ```ts
+ * const key = importJwk({ kty: 'OKP', crv: 'Ed25519', x: '…' });
+ * ```
+ */
+export function importJwk(jwk: JWK): KeyInfo {
+  if (typeof jwk !== 'object' || jwk === null) throw new TypeError('a JWK must be an object');
+  const bad = () => new TypeError('a JWK is not a usable RSA, EC, Ed25519 or oct key');
+  if (jwk.kty === 'oct') {
+    const k = bytesOf(jwk.k);
+    if (k === null) throw bad();
+    return importSecret(k);
+  }
+  if (jwk.kty === 'RSA') {
+    const n = bytesOf(jwk.n);
+    if (n === null || bytesOf(jwk.e) === null) throw bad();
+    let first = 0;
+    while (first < n.length && n[first] === 0) first++;
+    const top = n[first] ?? 0;
+    const size = (n.length - first - 1) * 8 + (top === 0 ? 0 : 32 - Math.clz32(top));
+    return { kind: 'rsa', size, handle: { jwk: { kty: 'RSA', n: jwk.n, e: jwk.e } } };
+  }
+  if (jwk.kty === 'EC') {
+    const curve = jwk.crv as Curve;
+    if (!['P-256', 'P-384', 'P-521'].includes(curve) || !bytesOf(jwk.x) || !bytesOf(jwk.y)) {
+      throw bad();
+    }
+    const handle = { jwk: { kty: 'EC', crv: curve, x: jwk.x, y: jwk.y } };
+    return { kind: 'ec', curve, size: 0, handle };
+  }
+  if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && bytesOf(jwk.x)?.length === 32) {
+    return { kind: 'ed25519', size: 0, handle: { jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x } } };
+  }
+  throw bad();
+}
+
+const EC_SIGNATURE_BYTES = { 'P-256': 64, 'P-384': 96, 'P-521': 132 } as const;
+
+function params(key: KeyInfo, alg: Algorithm) {
+  const hash = `SHA-${hashBytes(alg) * 8}`;
+  switch (alg.slice(0, 2)) {
+    case 'HS':
+      return { importAs: { name: 'HMAC', hash }, verifyAs: { name: 'HMAC' } };
+    case 'RS':
+      return {
+        importAs: { name: 'RSASSA-PKCS1-v1_5', hash },
+        verifyAs: { name: 'RSASSA-PKCS1-v1_5' },
+      };
+    case 'PS':
+      return {
+        importAs: { name: 'RSA-PSS', hash },
+        verifyAs: { name: 'RSA-PSS', saltLength: hashBytes(alg) },
+      };
+    case 'ES':
+      return {
+        importAs: { name: 'ECDSA', namedCurve: key.curve },
+        verifyAs: { name: 'ECDSA', hash },
+      };
+    default:
+      return { importAs: { name: 'Ed25519' }, verifyAs: { name: 'Ed25519' } };
+  }
+}
+
+function fitsCryptoKey(key: CryptoKey, importAs: { name: string; hash?: string }): boolean {
+  const algorithm = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
+  if (algorithm.name !== importAs.name) return false;
+  return importAs.hash === undefined || algorithm.hash?.name === importAs.hash;
+}
+
+/**
+ * Build, once, the signature check of `key` for `alg` (throws `TypeError` when they do not fit).
+ * The Web Crypto key is imported on first use and kept.
+ *
+ * @example
+ * ```ts
+ * const check = verifier(importSecret(bytes), 'HS256');
+ * await check('eyJ….eyJ…', signature); // true or false
+ * ```
+ */
+export function verifier(key: KeyInfo, alg: Algorithm): SignatureCheck {
+  const problem = misfit(key, alg);
+  if (problem !== undefined) throw new TypeError(problem);
+  const { importAs, verifyAs } = params(key, alg);
+  const handle = key.handle as Handle;
+  let imported: Promise<CryptoKey>;
+  if ('cryptoKey' in handle) {
+    if (!fitsCryptoKey(handle.cryptoKey, importAs)) {
+      throw new TypeError(`the CryptoKey was not imported for ${alg}`);
+    }
+    imported = Promise.resolve(handle.cryptoKey);
+  }
+  const load = () => {
+    if (imported !== undefined) return imported;
+    if ('raw' in handle) {
+      imported = crypto.subtle.importKey('raw', handle.raw as BufferSource, importAs, false, [
+        'verify',
+      ]);
+    } else if ('spki' in handle) {
+      imported = crypto.subtle.importKey('spki', handle.spki as BufferSource, importAs, false, [
+        'verify',
+      ]);
+    } else if ('jwk' in handle) {
+      imported = crypto.subtle.importKey('jwk', handle.jwk, importAs, false, ['verify']);
+    }
+    return imported;
+  };
+  const length =
+    key.kind === 'ec' ? EC_SIGNATURE_BYTES[key.curve as Curve] : alg.startsWith('Ed') ? 64 : 0;
+  return async (data, signature) => {
+    if (length !== 0 && signature.length !== length) return false;
+    return crypto.subtle.verify(
+      verifyAs,
+      await load(),
+      signature as BufferSource,
+      encoder.encode(data),
+    );
+  };
 }

@@ -1,22 +1,10 @@
+import * as impl from '#crypto';
 import type { DenyList, JWTPayload, Method } from '../types.js';
+import type { Algorithm } from './algorithms.js';
 import type { JWK, KeyObject } from './key-types.js';
+import { createJwtVerifier } from './verifier.js';
 
-/** Signature algorithms `jwt()` accepts. `none` is never one of them. */
-export type Algorithm =
-  | 'HS256'
-  | 'HS384'
-  | 'HS512'
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
+export type { Algorithm } from './algorithms.js';
 
 /** Options of the remote key set, when `jwks` is a URL. */
 export interface JwksOptions {
@@ -98,6 +86,6 @@ export interface JwtMethod extends Method {
  * ```
  */
 export function jwt(options: JwtOptions): JwtMethod {
-  void options;
-  throw new Error('not implemented yet');
+  const { remote: _remote, ...method } = createJwtVerifier(options, impl);
+  return method;
 }

@@ -1,0 +1,190 @@
+// Claim checks, run only after the signature verified: time claims against the injected clock,
+// exact issuer and audience, subject, jti, required claims, scopes and tenant. Claims are read as
+// own properties only, so a `__proto__` or `constructor` claim is just data.
+import { type AuthError, type AuthErrorCode, AuthErrorCodes, invalidToken } from '../errors.js';
+import { withDetail } from '../lib/detail.js';
+import type { JWTPayload } from '../types.js';
+import type { JwtConfig } from './options.js';
+
+/** What a verified token becomes, cached and turned into a principal per request. */
+export interface Verified {
+  subject: string;
+  scopes: readonly string[];
+  tenant: string | undefined;
+  exp: number;
+  nbf: number | undefined;
+  iat: number | undefined;
+  jti: string | undefined;
+  claims: JWTPayload;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/**
+ * A 401 with a stable code, a generic description and an audit reason (and `jti`, which is only
+ * known here, after the signature verified).
+ */
+export function reject(
+  code: AuthErrorCode,
+  description: string,
+  reason: string,
+  realm: string,
+  jti?: unknown,
+): AuthError {
+  const err = invalidToken(code, description, realm);
+  return withDetail(err, typeof jti === 'string' ? { reason, jti } : { reason });
+}
+
+const own = (payload: Record<string, unknown>, name: string): unknown =>
+  Object.hasOwn(payload, name) ? payload[name] : undefined;
+
+function time(payload: Record<string, unknown>, name: string, realm: string): number | undefined {
+  const value = own(payload, name);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw reject(
+      AuthErrorCodes.JWT_CLAIM_INVALID,
+      `The "${name}" claim is invalid`,
+      name,
+      realm,
+      own(payload, 'jti'),
+    );
+  }
+  return value;
+}
+
+/**
+ * Check `exp`, `nbf`, `iat` and `maxTokenAge` against `now` (epoch seconds).
+ *
+ * @example
+ * ```ts
+ * checkTimes(verified, config, Math.floor(Date.now() / 1000), 'api');
+ * ```
+ */
+export function checkTimes(
+  v: Pick<Verified, 'exp' | 'nbf' | 'iat' | 'jti'>,
+  config: JwtConfig,
+  now: number,
+  realm: string,
+): void {
+  const tol = config.tolerance;
+  if (v.exp <= now - tol) {
+    throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, v.jti);
+  }
+  if (v.nbf !== undefined && v.nbf > now + tol) {
+    throw reject(
+      AuthErrorCodes.JWT_NOT_YET_VALID,
+      'The token is not valid yet',
+      'not_before',
+      realm,
+      v.jti,
+    );
+  }
+  if (v.iat !== undefined && v.iat > now + tol) {
+    throw reject(
+      AuthErrorCodes.JWT_ISSUED_IN_FUTURE,
+      'The token was issued in the future',
+      'issued_in_future',
+      realm,
+      v.jti,
+    );
+  }
+  if (config.maxTokenAge !== undefined && now - (v.iat as number) > config.maxTokenAge + tol) {
+    throw reject(AuthErrorCodes.JWT_TOO_OLD, 'The token is too old', 'too_old', realm, v.jti);
+  }
+}
+
+function scopesOf(value: unknown, claim: string, realm: string, jti: unknown): readonly string[] {
+  if (value === undefined) return EMPTY;
+  if (typeof value === 'string') {
+    const parts = value.split(' ');
+    return Object.freeze(
+      parts.length === 1 ? parts.filter(Boolean) : parts.filter((s) => s !== ''),
+    );
+  }
+  if (claim !== 'scope' && Array.isArray(value) && value.every((s) => typeof s === 'string')) {
+    return Object.freeze(value.filter((s: string) => s !== ''));
+  }
+  throw reject(AuthErrorCodes.JWT_CLAIM_INVALID, 'The scope claim is invalid', 'scope', realm, jti);
+}
+
+function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
+  if (typeof aud === 'string') return audiences.includes(aud);
+  if (!Array.isArray(aud) || !aud.every((a) => typeof a === 'string')) return false;
+  return aud.some((a) => audiences.includes(a));
+}
+
+/**
+ * Check every claim of a payload whose signature verified; return what the principal needs.
+ *
+ * @example
+ * ```ts
+ * const verified = checkClaims(payload, config, Math.floor(Date.now() / 1000), 'api');
+ * ```
+ */
+export function checkClaims(
+  payload: Record<string, unknown>,
+  config: JwtConfig,
+  now: number,
+  realm: string,
+): Verified {
+  const jti = own(payload, 'jti');
+  const missing = (name: string) =>
+    reject(AuthErrorCodes.JWT_CLAIM_MISSING, `The "${name}" claim is missing`, name, realm, jti);
+  const invalid = (name: string) =>
+    reject(AuthErrorCodes.JWT_CLAIM_INVALID, `The "${name}" claim is invalid`, name, realm, jti);
+
+  if (jti !== undefined && typeof jti !== 'string') throw invalid('jti');
+  const exp = time(payload, 'exp', realm);
+  if (exp === undefined) throw missing('exp');
+  const nbf = time(payload, 'nbf', realm);
+  const iat = time(payload, 'iat', realm);
+  if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat');
+  const v = { exp, nbf, iat, jti };
+  checkTimes(v, config, now, realm);
+
+  const iss = own(payload, 'iss');
+  if (typeof iss !== 'string' || !config.issuers.includes(iss)) {
+    throw reject(
+      AuthErrorCodes.JWT_ISSUER_INVALID,
+      'The token issuer is not accepted',
+      'issuer',
+      realm,
+      jti,
+    );
+  }
+  if (!audienceMatches(own(payload, 'aud'), config.audiences)) {
+    throw reject(
+      AuthErrorCodes.JWT_AUDIENCE_INVALID,
+      'The token audience is not accepted',
+      'audience',
+      realm,
+      jti,
+    );
+  }
+  const subject = own(payload, config.subjectClaim);
+  if (subject === undefined) throw missing(config.subjectClaim);
+  if (typeof subject !== 'string' || subject === '') throw invalid(config.subjectClaim);
+  if ((config.denyList !== undefined || config.isRevoked !== undefined) && jti === undefined) {
+    throw missing('jti');
+  }
+  for (const name of config.requiredClaims)
+    if (own(payload, name) === undefined) throw missing(name);
+  const scopes = scopesOf(own(payload, config.scopeClaim), config.scopeClaim, realm, jti);
+  let tenant: string | undefined;
+  if (config.tenantClaim !== undefined) {
+    const value = own(payload, config.tenantClaim);
+    if (value !== undefined && typeof value !== 'string') throw invalid(config.tenantClaim);
+    tenant = value;
+  }
+  return {
+    subject,
+    scopes,
+    tenant,
+    exp,
+    nbf,
+    iat,
+    jti: jti as string | undefined,
+    claims: payload as JWTPayload,
+  };
+}

@@ -1,0 +1,156 @@
+// Turning `secret`, `publicKey` or `jwks` into the one question the verifier asks per token:
+// which signature check serves this `alg` and `kid`? Keys are imported here, once.
+import { type Algorithm, isHmac } from './algorithms.js';
+import type { JwtCrypto, KeyInfo, SignatureCheck } from './crypto-api.js';
+import type { JwtOptions } from './jwt.js';
+import { KeySet } from './key-set.js';
+import type { JWK, KeyObject } from './key-types.js';
+import { noMatchingKey, RemoteKeySet, type RemoteSettings } from './remote-jwks.js';
+
+/** Picks the signature check for a token; throws an `AuthError` when there is none. */
+export type KeySource = (
+  alg: Algorithm,
+  kid: string | undefined,
+  now: number,
+  realm: string,
+) => SignatureCheck | Promise<SignatureCheck>;
+
+function fail(message: string): never {
+  throw new TypeError(`jwt(): ${message}`);
+}
+
+function checksFor(key: KeyInfo, algorithms: readonly Algorithm[], impl: JwtCrypto, what: string) {
+  const checks = new Map<Algorithm, SignatureCheck>();
+  for (const alg of algorithms) {
+    try {
+      checks.set(alg, impl.verifier(key, alg));
+    } catch (err) {
+      fail(`\`${what}\` cannot serve ${alg}: ${(err as Error).message}`);
+    }
+  }
+  return checks;
+}
+
+function importSecret(secret: unknown, impl: JwtCrypto): KeyInfo {
+  if (typeof secret === 'string') return impl.importSecret(new TextEncoder().encode(secret));
+  if (secret instanceof Uint8Array || (typeof secret === 'object' && secret !== null)) {
+    try {
+      return impl.importSecret(secret as Uint8Array | KeyObject);
+    } catch {
+      return fail('`secret` must be a string, a Uint8Array or a secret KeyObject');
+    }
+  }
+  return fail('`secret` must be a string, a Uint8Array or a secret KeyObject');
+}
+
+function importPublic(key: unknown, impl: JwtCrypto): KeyInfo {
+  try {
+    const isJwk = typeof key === 'object' && key !== null && typeof (key as JWK).kty === 'string';
+    if (isJwk && (key as JWK).kty === 'oct') fail('`publicKey` is a secret; pass it as `secret`');
+    return isJwk ? impl.importJwk(key as JWK) : impl.importPublicKey(key as string);
+  } catch (err) {
+    return fail((err as Error).message.replace(/^jwt\(\): /, ''));
+  }
+}
+
+function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
+  const o = options ?? {};
+  if (typeof o !== 'object' || o === null) fail('`jwksOptions` must be an object');
+  const positive = (value: unknown, name: string, fallback: number) => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      fail(`\`jwksOptions.${name}\` must be a positive number`);
+    }
+    return value;
+  };
+  if (o.fetch !== undefined && typeof o.fetch !== 'function')
+    fail('`jwksOptions.fetch` must be a function');
+  if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null)) {
+    fail('`jwksOptions.headers` must be an object of strings');
+  }
+  return {
+    timeout: positive(o.timeout, 'timeout', 5_000),
+    cooldown: positive(o.cooldown, 'cooldown', 30_000),
+    cacheMaxAge: positive(o.cacheMaxAge, 'cacheMaxAge', 600_000),
+    maxBytes: positive(o.maxBytes, 'maxBytes', 512 * 1024),
+    headers: { ...o.headers },
+    fetch: o.fetch,
+  };
+}
+
+function remoteUrl(value: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail('`jwks` is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('`jwks` must be an https URL');
+  return url;
+}
+
+/** Every configured algorithm finds a key in a local set, else it is a configuration mistake. */
+function localSource(keys: unknown, algorithms: readonly Algorithm[], impl: JwtCrypto): KeySource {
+  if (!Array.isArray(keys)) fail('`jwks` must be a URL or an object `{ keys: [...] }`');
+  const set = KeySet.from(keys, algorithms, impl);
+  if (set.usable === 0) fail('`jwks` holds no key usable with the configured `algorithms`');
+  return (alg, kid, _now, realm) => {
+    const found = set.select(alg, kid);
+    if (typeof found === 'function') return found;
+    throw noMatchingKey(found === 'ambiguous' ? 'ambiguous_key' : 'unknown_kid', realm);
+  };
+}
+
+/** The key source and, for a remote set, its loader (for tests and diagnostics). */
+export interface Keys {
+  source: KeySource;
+  remote: RemoteKeySet | undefined;
+}
+
+/**
+ * Import the configured key material once and return how a token finds its key.
+ *
+ * @example
+ * ```ts
+ * const { source } = buildKeys(options, ['RS256'], impl);
+ * const check = await source('RS256', header.kid, Date.now(), 'api');
+ * ```
+ */
+export function buildKeys(
+  options: JwtOptions,
+  algorithms: readonly Algorithm[],
+  impl: JwtCrypto,
+): Keys {
+  const given = ['secret', 'publicKey', 'jwks'].filter(
+    (name) => options[name as keyof JwtOptions] !== undefined,
+  );
+  if (given.length !== 1) fail('give exactly one of `secret`, `publicKey` or `jwks`');
+  if (options.jwksOptions !== undefined && given[0] !== 'jwks') {
+    fail('`jwksOptions` only applies with a `jwks` URL');
+  }
+  if (options.secret !== undefined) {
+    const checks = checksFor(importSecret(options.secret, impl), algorithms, impl, 'secret');
+    return { source: (alg) => checks.get(alg)!, remote: undefined };
+  }
+  if (options.publicKey !== undefined) {
+    const checks = checksFor(importPublic(options.publicKey, impl), algorithms, impl, 'publicKey');
+    return { source: (alg) => checks.get(alg)!, remote: undefined };
+  }
+  const jwks = options.jwks as unknown;
+  if (typeof jwks === 'string' || jwks instanceof URL) {
+    if (algorithms.some(isHmac)) fail('HS* algorithms need a `secret`, not a remote `jwks`');
+    const remote = new RemoteKeySet(
+      remoteUrl(jwks),
+      algorithms,
+      impl,
+      remoteSettings(options.jwksOptions),
+    );
+    return { source: (alg, kid, now, realm) => remote.select(alg, kid, now, realm), remote };
+  }
+  if (options.jwksOptions !== undefined) fail('`jwksOptions` only applies with a `jwks` URL');
+  if (typeof jwks !== 'object' || jwks === null) fail('`jwks` must be a URL or `{ keys: [...] }`');
+  return {
+    source: localSource((jwks as { keys?: unknown }).keys, algorithms, impl),
+    remote: undefined,
+  };
+}

@@ -1,0 +1,174 @@
+// Construction-time validation of `jwt()` options: every mistake is a TypeError saying what to
+// fix, so nothing about the configuration can fail on a request.
+import type { DenyList, JWTPayload } from '../types.js';
+import { ALGORITHMS, type Algorithm } from './algorithms.js';
+import type { JwtOptions } from './jwt.js';
+
+/** The options after validation, with defaults filled in. */
+export interface JwtConfig {
+  algorithms: readonly Algorithm[];
+  issuers: readonly string[];
+  audiences: readonly string[];
+  tolerance: number;
+  maxTokenAge: number | undefined;
+  requiredClaims: readonly string[];
+  /** The configured `typ`, normalised by {@link normalizeTyp}. */
+  typ: string | undefined;
+  denyList: DenyList | undefined;
+  isRevoked: ((jti: string, claims: JWTPayload) => boolean | Promise<boolean>) | undefined;
+  scopeClaim: string;
+  tenantClaim: string | undefined;
+  subjectClaim: string;
+  cache: { max: number; maxBytes: number } | false;
+  maxTokenLength: number;
+  cookie: string | undefined;
+}
+
+const KNOWN = new Set([
+  'algorithms',
+  'issuer',
+  'audience',
+  'secret',
+  'publicKey',
+  'jwks',
+  'jwksOptions',
+  'clockTolerance',
+  'maxTokenAge',
+  'requiredClaims',
+  'typ',
+  'denyList',
+  'isRevoked',
+  'scopeClaim',
+  'tenantClaim',
+  'subjectClaim',
+  'cache',
+  'maxTokenLength',
+  'cookie',
+]);
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function fail(message: string): never {
+  throw new TypeError(`jwt(): ${message}`);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isPositiveInt = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+
+function strings(value: unknown, name: string): readonly string[] {
+  if (isText(value)) return [value];
+  if (Array.isArray(value) && value.length > 0 && value.every(isText)) return [...value];
+  return fail(`\`${name}\` is required: a non-empty string or a non-empty array of them`);
+}
+
+function optionalText(value: unknown, name: string): string | undefined {
+  if (value !== undefined && !isText(value)) fail(`\`${name}\` must be a non-empty string`);
+  return value;
+}
+
+/**
+ * A `typ` value as a comparable media type: lower case, without an `application/` prefix.
+ *
+ * @example
+ * ```ts
+ * normalizeTyp('application/AT+JWT'); // 'at+jwt'
+ * ```
+ */
+export function normalizeTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice(12) : lower;
+}
+
+function algorithmsOf(value: unknown): readonly Algorithm[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail('`algorithms` is required: a non-empty array such as ["RS256"]');
+  }
+  for (const alg of value) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
+      fail('`none` is never accepted; list signature algorithms such as "RS256"');
+    }
+    if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
+      fail(`unknown algorithm in \`algorithms\`; use ${[...ALGORITHMS].join(', ')}`);
+    }
+  }
+  return [...new Set(value as Algorithm[])];
+}
+
+function cacheOf(value: JwtOptions['cache']): JwtConfig['cache'] {
+  if (value === false) return false;
+  if (value === undefined) return { max: 10_000, maxBytes: 8 * 1024 * 1024 };
+  if (typeof value !== 'object' || value === null) fail('`cache` must be an object or false');
+  const { max = 10_000, maxBytes = 8 * 1024 * 1024 } = value;
+  if (!isPositiveInt(max)) fail('`cache.max` must be a positive integer');
+  if (!isPositiveInt(maxBytes)) fail('`cache.maxBytes` must be a positive integer');
+  return { max, maxBytes };
+}
+
+/**
+ * Validate everything but the keys (see `keys.ts`), filling in defaults.
+ *
+ * @example
+ * ```ts
+ * const config = validateOptions({ algorithms: ['ES256'], issuer: 'https://id', audience: 'api', publicKey });
+ * ```
+ */
+export function validateOptions(options: JwtOptions): JwtConfig {
+  if (typeof options !== 'object' || options === null) fail('needs an options object');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) fail(`unknown option \`${key}\``);
+  }
+  const o = options;
+  const algorithms = algorithmsOf(o.algorithms);
+  const issuers = strings(o.issuer, 'issuer');
+  const audiences = strings(o.audience, 'audience');
+  const tolerance = o.clockTolerance ?? 5;
+  if (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 300)) {
+    fail('`clockTolerance` must be a number of seconds from 0 to 300');
+  }
+  const maxTokenAge = o.maxTokenAge;
+  if (
+    maxTokenAge !== undefined &&
+    !(typeof maxTokenAge === 'number' && maxTokenAge > 0 && Number.isFinite(maxTokenAge))
+  ) {
+    fail('`maxTokenAge` must be a positive number of seconds');
+  }
+  const requiredClaims = o.requiredClaims ?? [];
+  if (!Array.isArray(requiredClaims) || !requiredClaims.every(isText)) {
+    fail('`requiredClaims` must be an array of claim names');
+  }
+  const typ = optionalText(o.typ, 'typ');
+  const denyList = o.denyList;
+  if (
+    denyList !== undefined &&
+    (typeof denyList !== 'object' ||
+      denyList === null ||
+      typeof denyList.isRevoked !== 'function' ||
+      typeof denyList.revoke !== 'function')
+  ) {
+    fail('`denyList` must have `revoke()` and `isRevoked()`, like memoryDenyList()');
+  }
+  if (o.isRevoked !== undefined && typeof o.isRevoked !== 'function') {
+    fail('`isRevoked` must be a function (jti, claims) => boolean');
+  }
+  const maxTokenLength = o.maxTokenLength ?? 8192;
+  if (!isPositiveInt(maxTokenLength)) fail('`maxTokenLength` must be a positive integer');
+  const cookie = optionalText(o.cookie, 'cookie');
+  if (cookie !== undefined && !COOKIE_NAME.test(cookie))
+    fail('`cookie` is not a valid cookie name');
+  return {
+    algorithms,
+    issuers,
+    audiences,
+    tolerance,
+    maxTokenAge,
+    requiredClaims: [...requiredClaims],
+    typ: typ === undefined ? undefined : normalizeTyp(typ),
+    denyList,
+    isRevoked: o.isRevoked,
+    scopeClaim: optionalText(o.scopeClaim, 'scopeClaim') ?? 'scope',
+    tenantClaim: optionalText(o.tenantClaim, 'tenantClaim'),
+    subjectClaim: optionalText(o.subjectClaim, 'subjectClaim') ?? 'sub',
+    cache: cacheOf(o.cache),
+    maxTokenLength,
+    cookie,
+  };
+}

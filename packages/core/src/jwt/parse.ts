@@ -1,0 +1,121 @@
+// Turning a compact JWS into its parts, before any crypto: only canonical base64url, strict
+// UTF-8, JSON objects. Everything here is synchronous and allocation-light: it runs per request.
+
+import type { AuthError } from '../errors.js';
+import { AuthErrorCodes, invalidToken } from '../errors.js';
+import { withDetail } from '../lib/detail.js';
+
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
+// The value of each base64url character, to check that unused trailing bits are zero.
+const VALUE = new Uint8Array(128);
+for (let i = 0; i < 64; i++) {
+  VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Whether `segment` is canonical, unpadded base64url: the one encoding of its bytes.
+ *
+ * @example
+ * ```ts
+ * isCanonicalBase64url('aGk'); // true
+ * isCanonicalBase64url('aGl'); // false: non-zero unused bits
+ * ```
+ */
+export function isCanonicalBase64url(segment: string): boolean {
+  const rest = segment.length & 3;
+  if (rest === 1 || !SEGMENT.test(segment)) return false;
+  if (rest === 0) return true;
+  const last = VALUE[segment.charCodeAt(segment.length - 1)]!;
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
+/** A compact JWS split at its dots. */
+export interface Segments {
+  header: string;
+  payload: string;
+  signature: string;
+  /** `header.payload`, the signing input. */
+  signed: string;
+}
+
+/**
+ * The JWS compact form: three non-empty base64url segments. Used for routing too.
+ *
+ * @example
+ * ```ts
+ * looksLikeJws('a.b.c'); // true
+ * ```
+ */
+export function looksLikeJws(value: string): boolean {
+  const first = value.indexOf('.');
+  const second = value.indexOf('.', first + 1);
+  return (
+    first > 0 &&
+    second > first + 1 &&
+    second < value.length - 1 &&
+    value.indexOf('.', second + 1) === -1 &&
+    SEGMENT.test(value.slice(0, first)) &&
+    SEGMENT.test(value.slice(first + 1, second)) &&
+    SEGMENT.test(value.slice(second + 1))
+  );
+}
+
+/** A 401 `ERR_JWT_MALFORMED` with an audit reason. */
+export function malformed(reason: string, realm: string): AuthError {
+  return withDetail(invalidToken(AuthErrorCodes.JWT_MALFORMED, 'The token is malformed', realm), {
+    reason,
+  });
+}
+
+/**
+ * Split a token into canonical segments, or throw `ERR_JWT_MALFORMED`.
+ *
+ * @example
+ * ```ts
+ * const { signed, signature } = split(token, 'api');
+ * ```
+ */
+export function split(token: string, realm: string): Segments {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
+    throw malformed('segments', realm);
+  }
+  const header = token.slice(0, first);
+  const payload = token.slice(first + 1, second);
+  const signature = token.slice(second + 1);
+  if (
+    !isCanonicalBase64url(header) ||
+    !isCanonicalBase64url(payload) ||
+    !isCanonicalBase64url(signature)
+  ) {
+    throw malformed('base64url', realm);
+  }
+  return { header, payload, signature, signed: token.slice(0, second) };
+}
+
+/**
+ * Decode a segment as a strict UTF-8 JSON object (not an array, number or null).
+ *
+ * @example
+ * ```ts
+ * const header = decodeObject(segments.header, impl.decodeBase64url, 'api');
+ * ```
+ */
+export function decodeObject(
+  segment: string,
+  decode: (value: string) => Uint8Array,
+  realm: string,
+): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(decode(segment)));
+  } catch {
+    throw malformed('json', realm);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed('json', realm);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,196 @@
+// The JWT verifier, parameterised by its crypto implementation so one test suite runs against
+// both node.ts and web.ts. `jwt()` binds it to `#crypto`.
+import { LRUCache } from 'lru-cache';
+import { AuthErrorCodes, unavailable } from '../errors.js';
+import { withDetail } from '../lib/detail.js';
+import type { Principal, VerifyContext } from '../types.js';
+import type { Algorithm } from './algorithms.js';
+import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
+import type { JwtCrypto } from './crypto-api.js';
+import type { JwtMethod, JwtOptions } from './jwt.js';
+import { buildKeys } from './keys.js';
+import { normalizeTyp, validateOptions } from './options.js';
+import { decodeObject, looksLikeJws, malformed, split } from './parse.js';
+import type { RemoteKeySet } from './remote-jwks.js';
+
+const REFUSED_HEADERS = ['crit', 'b64', 'jwk', 'jku', 'x5u', 'x5c'] as const;
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+}
+
+function principalOf(v: Verified): Principal {
+  const principal: Principal = {
+    method: 'jwt',
+    subject: v.subject,
+    scopes: v.scopes,
+    claims: v.claims,
+    expiresAt: new Date(v.exp * 1000),
+  };
+  if (v.tenant !== undefined) principal.tenant = v.tenant;
+  return principal;
+}
+
+/** What tests reach besides the method. */
+export interface JwtVerifier extends JwtMethod {
+  /** The remote key set, when `jwks` is a URL. */
+  readonly remote: RemoteKeySet | undefined;
+}
+
+/**
+ * Build a JWT verifier on a given crypto implementation (internal; `jwt()` is the public face).
+ *
+ * @example
+ * ```ts
+ * import * as web from '../crypto/web.js';
+ * const method = createJwtVerifier({ algorithms: ['HS256'], issuer, audience, secret }, web);
+ * ```
+ */
+export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVerifier {
+  const config = validateOptions(options);
+  const { source, remote } = buildKeys(options, config.algorithms, impl);
+  const allowed = new Set<string>(config.algorithms);
+  const { maxTokenLength, typ, denyList, isRevoked } = config;
+  const decode = impl.decodeBase64url;
+  const checksRevocation = denyList !== undefined || isRevoked !== undefined;
+  const cache =
+    config.cache === false
+      ? undefined
+      : new LRUCache<string, Verified>({
+          max: config.cache.max,
+          maxSize: config.cache.maxBytes,
+          sizeCalculation: (_value, key) => key.length,
+        });
+
+  async function revoked(v: Verified, realm: string): Promise<void> {
+    const jti = v.jti as string;
+    let hit: unknown;
+    try {
+      hit = denyList === undefined ? false : denyList.isRevoked(jti);
+      if (typeof hit !== 'boolean') hit = await hit;
+      if (hit === false && isRevoked !== undefined) {
+        hit = isRevoked(jti, v.claims);
+        if (typeof hit !== 'boolean') hit = await hit;
+      }
+    } catch (err) {
+      throw withDetail(unavailable(AuthErrorCodes.DENY_LIST_FAILED, err), {
+        reason: 'deny_list_failed',
+        jti,
+      });
+    }
+    if (hit === true) {
+      throw reject(AuthErrorCodes.JWT_REVOKED, 'The token has been revoked', 'revoked', realm, jti);
+    }
+    if (hit !== false) {
+      const err = new TypeError('a revocation check answered neither true nor false');
+      throw withDetail(unavailable(AuthErrorCodes.DENY_LIST_FAILED, err), {
+        reason: 'deny_list_failed',
+        jti,
+      });
+    }
+  }
+
+  async function verify(token: string, ctx: VerifyContext): Promise<Principal> {
+    const realm = ctx.realm;
+    if (typeof token !== 'string' || token.length > maxTokenLength) {
+      throw malformed('too_long', realm);
+    }
+    const nowMs = ctx.now();
+    const now = Math.floor(nowMs / 1000);
+    if (cache !== undefined) {
+      const hit = cache.get(token);
+      if (hit !== undefined) {
+        let fresh = now < hit.exp;
+        if (fresh) {
+          try {
+            checkTimes(hit, config, now, realm);
+          } catch {
+            fresh = false;
+          }
+        }
+        if (fresh) {
+          if (checksRevocation) await revoked(hit, realm);
+          return principalOf(hit);
+        }
+        cache.delete(token);
+      }
+    }
+
+    const segments = split(token, realm);
+    const header = decodeObject(segments.header, decode, realm);
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !allowed.has(alg)) {
+      throw reject(
+        AuthErrorCodes.JWT_ALG_NOT_ALLOWED,
+        'The token algorithm is not accepted',
+        'alg',
+        realm,
+      );
+    }
+    for (const name of REFUSED_HEADERS) {
+      if (Object.hasOwn(header, name)) {
+        throw reject(
+          AuthErrorCodes.JWT_HEADER_UNSUPPORTED,
+          'The token uses an unsupported header',
+          name,
+          realm,
+        );
+      }
+    }
+    const kid = header.kid;
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
+      throw malformed('kid', realm);
+    }
+    if (typ !== undefined) {
+      const given = header.typ;
+      if (typeof given !== 'string' || normalizeTyp(given) !== typ) {
+        throw reject(
+          AuthErrorCodes.JWT_TYP_INVALID,
+          'The token type is not accepted',
+          'typ',
+          realm,
+        );
+      }
+    }
+    let check = source(alg as Algorithm, kid, nowMs, realm);
+    if (typeof check !== 'function') check = await check;
+    let ok: boolean | Promise<boolean>;
+    try {
+      ok = check(segments.signed, decode(segments.signature));
+      if (typeof ok !== 'boolean') ok = await ok;
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw reject(
+        AuthErrorCodes.JWT_SIGNATURE_INVALID,
+        'The token signature is invalid',
+        'signature',
+        realm,
+      );
+    }
+    const payload = decodeObject(segments.payload, decode, realm);
+    const verified = checkClaims(payload, config, now, realm);
+    if (checksRevocation) await revoked(verified, realm);
+    if (cache !== undefined) {
+      deepFreeze(payload);
+      cache.set(token, verified);
+    }
+    return principalOf(verified);
+  }
+
+  const cookies: readonly string[] = Object.freeze(
+    config.cookie === undefined ? [] : [config.cookie],
+  );
+  return {
+    type: 'jwt',
+    headers: Object.freeze([]),
+    cookies,
+    claims: (value) => looksLikeJws(value),
+    verify,
+    clearCache: () => cache?.clear(),
+    remote,
+  };
+}
