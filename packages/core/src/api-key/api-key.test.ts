@@ -74,6 +74,12 @@ describe('apiKey().verify', () => {
     expect(detailOf(err)?.reason).toBe('expired');
   });
 
+  it('treats a null tenant (a database NULL) as none', async () => {
+    const { method, ctx, issue } = setup();
+    const { key } = issue({ tenant: null as unknown as string });
+    expect(await method.verify(key, ctx)).not.toHaveProperty('tenant');
+  });
+
   it('gives each request its own principal, and frozen scopes', async () => {
     const { method, ctx, issue } = setup();
     const { key } = issue({ scopes: ['read', 'write'] });

@@ -7,7 +7,7 @@ import {
   unavailable,
 } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
-import type { ApiKeyRecord, Method, Principal, VerifyContext } from '../types.js';
+import type { ApiKeyRecord, CredentialSource, Method, Principal, VerifyContext } from '../types.js';
 import { ClockedCache } from './cache.js';
 import { checkApiKey } from './format.js';
 import { resolveApiKeyOptions } from './options.js';
@@ -31,7 +31,10 @@ export interface ApiKeyOptions {
   prefix?: string;
   /** The header that carries the key. Default `'x-api-key'`. */
   header?: string;
-  /** Accept the key as `Authorization: Bearer <key>` too. Default `true` (needs `prefix`). */
+  /**
+   * Accept the key as `Authorization: Bearer <key>` too, routed by its prefix. Default `true` when
+   * a `prefix` is set, else `false` (`true` without a prefix is a `TypeError`).
+   */
   bearer?: boolean;
   /**
    * Check the checksum of keys made by `generateApiKey()`, refusing a mistyped or forged key with
@@ -44,7 +47,10 @@ export interface ApiKeyOptions {
   lookupTimeout?: number;
 }
 
-/** Bounds of the API key record cache. */
+/**
+ * Bounds of the API key record cache. Ages are measured on the authenticator's clock (`now`), so
+ * a frozen test clock works. A `max` or TTL of 0 turns that half of the cache off.
+ */
 export interface ApiKeyCacheOptions {
   /** Most records kept. Default 10,000. */
   max?: number;
@@ -65,7 +71,7 @@ export interface ApiKeyMethod extends Method {
   clearCache(): void;
 }
 
-/** Longest key looked at; anything longer is refused before hashing. */
+/** Longest key looked at, in characters; anything longer is refused before hashing. */
 export const MAX_API_KEY_LENGTH = 256;
 
 const VISIBLE = /^[\x21-\x7e]+$/;
@@ -165,7 +171,7 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     type: 'api_key' as const,
     headers: Object.freeze([o.header]),
     cookies: Object.freeze([]),
-    claims(value: string, source: Parameters<Method['claims']>[1]): boolean {
+    claims(value: string, source: CredentialSource): boolean {
       if (source.kind === 'authorization')
         return o.bearer && tag !== undefined && value.startsWith(tag);
       if (source.kind === 'header') return tag === undefined || value.startsWith(tag);

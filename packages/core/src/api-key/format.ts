@@ -22,7 +22,14 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
-/** CRC-32 (IEEE 802.3) of an ASCII string, as an unsigned integer. */
+/**
+ * CRC-32 (IEEE 802.3) of an ASCII string, as an unsigned integer.
+ *
+ * @example
+ * ```ts
+ * crc32('123456789'); // 0xcbf43926
+ * ```
+ */
 export function crc32(ascii: string): number {
   let crc = -1;
   for (let i = 0; i < ascii.length; i++) {
@@ -31,7 +38,14 @@ export function crc32(ascii: string): number {
   return (crc ^ -1) >>> 0;
 }
 
-/** `value` in base62, left-padded with `0` to `width` characters. */
+/**
+ * `value` in base62 (`0-9A-Za-z`), left-padded with `0` to `width` characters.
+ *
+ * @example
+ * ```ts
+ * toBase62(62n, 3); // '010'
+ * ```
+ */
 export function toBase62(value: bigint, width: number): string {
   let out = '';
   let rest = value;
@@ -42,7 +56,14 @@ export function toBase62(value: bigint, width: number): string {
   return out.padStart(width, '0');
 }
 
-/** The base62 checksum of `<prefix>_<body>`. */
+/**
+ * The checksum of a key: CRC-32 of `<prefix>_<body>` in base62, 6 characters.
+ *
+ * @example
+ * ```ts
+ * const key = signed + checksumOf(signed); // signed = `${prefix}_${body}`
+ * ```
+ */
 export function checksumOf(prefixAndBody: string): string {
   let rest = crc32(prefixAndBody);
   let out = '';
@@ -53,7 +74,15 @@ export function checksumOf(prefixAndBody: string): string {
   return out;
 }
 
-/** Whether `prefix` is a valid key prefix: 1–32 of `[A-Za-z0-9_]`, a letter first, no `_` last. */
+/**
+ * Whether `prefix` is a valid key prefix: 1–32 of `[A-Za-z0-9_]`, a letter first, no `_` last.
+ *
+ * @example
+ * ```ts
+ * isValidPrefix('pcs_live'); // true
+ * isValidPrefix('pcs_'); // false
+ * ```
+ */
 export function isValidPrefix(prefix: unknown): prefix is string {
   return typeof prefix === 'string' && PREFIX.test(prefix) && !prefix.endsWith('_');
 }

@@ -152,6 +152,17 @@ describe('record cache', () => {
     expect(lookup).toHaveBeenCalledTimes(6);
   });
 
+  it('turns one half of the cache off with a 0 bound', async () => {
+    const { method, lookup, ctx, issue } = setup({ cache: { max: 0, negativeTtl: 0 } });
+    const { key } = issue();
+    const unknown = generateApiKey({ prefix: 'pcs' }).key;
+    for (let i = 0; i < 2; i++) {
+      await method.verify(key, ctx);
+      await failure(method.verify(unknown, ctx));
+    }
+    expect(lookup).toHaveBeenCalledTimes(4);
+  });
+
   it('refuses a non-string hash in invalidate()', () => {
     expect(() => setup().method.invalidate(undefined as unknown as string)).toThrow(TypeError);
   });
