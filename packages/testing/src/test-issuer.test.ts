@@ -1,6 +1,12 @@
+import { createAuthenticator, jwt } from '@portcullis/core';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createTestIssuer, type TestIssuer } from './test-issuer.js';
+import {
+  BROKEN_TOKEN_KINDS,
+  type BrokenTokenKind,
+  createTestIssuer,
+  type TestIssuer,
+} from './test-issuer.js';
 
 const NOW = Date.UTC(2030, 0, 1) / 1000;
 const frozen = () => NOW * 1000;
@@ -115,3 +121,58 @@ describe('createTestIssuer', () => {
     await expect(issuer.sign({}, { broken: 'weird' })).rejects.toThrow(TypeError);
   });
 });
+
+describe('createTestIssuer with core jwt()', () => {
+  const codes: Record<BrokenTokenKind, readonly string[]> = {
+    expired: ['ERR_JWT_EXPIRED'],
+    'not-yet-valid': ['ERR_JWT_NOT_YET_VALID'],
+    'issued-in-future': ['ERR_JWT_ISSUED_IN_FUTURE'],
+    'wrong-issuer': ['ERR_JWT_ISSUER_INVALID'],
+    'wrong-audience': ['ERR_JWT_AUDIENCE_INVALID'],
+    tampered: ['ERR_JWT_SIGNATURE_INVALID'],
+    'other-key': ['ERR_JWT_SIGNATURE_INVALID'],
+    // An empty signature is not JWS compact form: core may refuse it before or at the alg check.
+    'alg-none': ['ERR_JWT_ALG_NOT_ALLOWED', 'ERR_UNSUPPORTED_CREDENTIAL', 'ERR_JWT_MALFORMED'],
+    'missing-exp': ['ERR_JWT_CLAIM_MISSING'],
+  };
+
+  it.each(['ES256', 'RS256', 'EdDSA', 'HS256'] as const)(
+    '%s: jwtOptions verify good tokens; each broken kind gets its 401 code',
+    async (algorithm) => {
+      const issuer = await createTestIssuer({ algorithm, now: frozen });
+      const authenticator = createAuthenticator({ methods: [jwt(issuer.jwtOptions)], now: frozen });
+      const outcome = (token: string) =>
+        authenticator.authenticate(bearer(token)).then(
+          (p) => `ok ${p?.subject}`,
+          (e: { status: number; code: string }) => `${e.status} ${e.code}`,
+        );
+      expect(await outcome(await issuer.sign({ scope: 'a b' }))).toBe('ok test-subject');
+      for (const broken of BROKEN_TOKEN_KINDS) {
+        const got = await outcome(await issuer.sign({}, { broken }));
+        expect(
+          codes[broken].map((c) => `401 ${c}`),
+          broken,
+        ).toContain(got);
+      }
+    },
+  );
+
+  it('a frozen clock is honoured end to end', async () => {
+    const issuer = await createTestIssuer({ now: frozen });
+    const token = await issuer.sign();
+    const at = (ms: number) =>
+      createAuthenticator({ methods: [jwt(issuer.jwtOptions)], now: () => ms })
+        .authenticate(bearer(token))
+        .then(
+          () => 'ok',
+          (e: { code: string }) => e.code,
+        );
+    expect(await at(NOW * 1000)).toBe('ok');
+    expect(await at((NOW + 3600) * 1000)).toBe('ERR_JWT_EXPIRED');
+    expect(await at((NOW - 3600) * 1000)).toBe('ERR_JWT_ISSUED_IN_FUTURE');
+  });
+});
+
+function bearer(token: string) {
+  return { header: (name: string) => (name === 'authorization' ? `Bearer ${token}` : undefined) };
+}
