@@ -65,7 +65,12 @@ const bytesOf = (b64url: unknown) =>
   typeof b64url === 'string' && /^[A-Za-z0-9_-]*$/.test(b64url) ? decodeBase64url(b64url) : null;
 
 function isKeyObject(value: unknown): value is KeyObject {
-  return typeof value === 'object' && value !== null && 'asymmetricKeyType' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as KeyObject).export === 'function' &&
+    typeof (value as KeyObject).type === 'string'
+  );
 }
 
 /**
