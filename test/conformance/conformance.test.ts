@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, type Target } from './apps.js';
+import { BARE, NONE, SCENARIOS, type Scenario } from './scenarios.js';
+import { type Credentials, mintCredentials } from './tokens.js';
+import { makeWorld, REALM, SETUPS, type Setup } from './world.js';
+
+let creds: Credentials;
+const world = makeWorld();
+beforeAll(async () => {
+  creds = await mintCredentials(await world);
+});
+
+function checkAnswer(
+  s: Scenario,
+  status: number,
+  header: (n: string) => string | undefined,
+  text: string,
+) {
+  expect(status).toBe(s.status);
+  const challenge = header('www-authenticate');
+  const body = JSON.parse(text);
+  if (s.status === 200) {
+    expect(challenge).toBeUndefined();
+    expect(body).toEqual({ seen: s.seen });
+    return;
+  }
+  expect(body).toEqual({ error: s.error, error_description: expect.any(String) });
+  expect(header('cache-control')).toBe('no-store');
+  expect(header('content-type')).toMatch(/^application\/json/);
+  if (s.status === 503) expect(header('retry-after')).toMatch(/^\d+$/);
+  if (s.challenge === NONE) expect(challenge).toBeUndefined();
+  else if (s.challenge === BARE) expect(challenge).toBe(`Bearer realm="${REALM}"`);
+  else {
+    expect(challenge).toMatch(new RegExp(`^Bearer realm="${REALM}", error="${s.challenge}"`));
+    if (s.scope !== undefined) expect(challenge).toContain(`scope="${s.scope}"`);
+  }
+}
+
+describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
+  const targets = new Map<Setup, Target>();
+  beforeAll(async () => {
+    const w = await world;
+    for (const setup of SETUPS) targets.set(setup, await factory(w.authenticator(setup)));
+  });
+  afterAll(async () => {
+    for (const t of targets.values()) await t.close();
+  });
+
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_n, s) => {
+    const headers = s.send(creds);
+    const res = await targets.get(s.setup)!.send(s.path, headers);
+    checkAnswer(s, res.status, res.header, res.text);
+    // Nothing the client sent as a credential comes back to it.
+    for (const [, value] of headers) {
+      const secret = value.replace(/^Bearer /, '');
+      if (secret.length < 16) continue;
+      expect(res.text).not.toContain(secret);
+      expect(res.header('www-authenticate') ?? '').not.toContain(secret);
+    }
+  });
+});

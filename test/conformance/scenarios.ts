@@ -1,0 +1,156 @@
+import type { HeaderPairs, Route, Seen } from './apps.js';
+import type { Credentials } from './tokens.js';
+import type { Setup } from './world.js';
+
+/** The challenge a response must carry: none at all, a bare one, or one with this `error`. */
+export const NONE = Symbol('no WWW-Authenticate');
+export const BARE = Symbol('bare challenge');
+export type Challenge = typeof NONE | typeof BARE | string;
+
+/** One row: a request and the answer every adapter must give. */
+export interface Scenario {
+  name: string;
+  /** The authenticator configuration (default `main`). */
+  setup: Setup;
+  path: Route;
+  send: (c: Credentials) => HeaderPairs;
+  status: number;
+  /** For errors: the body's `error`, and the challenge's `error` param (or `BARE`, `NONE`). */
+  error?: string;
+  challenge?: Challenge;
+  /** For 403: the challenge's `scope` param. */
+  scope?: string;
+  /** For 200: the principal the handler saw (`null` for none). */
+  seen?: Seen | null;
+}
+
+type Send = Scenario['send'];
+const key = (value: string): HeaderPairs => [['x-api-key', value]];
+const bearer = (value: string): HeaderPairs => [['authorization', `Bearer ${value}`]];
+const nothing: Send = () => [];
+const principal =
+  (method: string) =>
+  (subject: string, ...scopes: string[]): Seen => ({ subject, method, scopes });
+const jwtUser = principal('jwt');
+const keyUser = principal('api_key');
+const READER = keyUser('svc-reader', 'conversations:read', 'billing:read');
+const RS256_USER = jwtUser('user-rs256', 'conversations:read', 'billing:write');
+const ES256_USER = jwtUser('user-es256', 'billing:read');
+
+// One constructor per kind of answer, so each row is one line.
+const allow = (name: string, path: Route, send: Send, seen: Seen | null, setup: Setup = 'main') =>
+  ({ name, setup, path, send, status: 200, seen }) satisfies Scenario;
+const anonymous = (name: string, path: Route, send: Send) =>
+  ({
+    name,
+    setup: 'main',
+    path,
+    send,
+    status: 401,
+    error: 'unauthorized',
+    challenge: BARE,
+  }) as const;
+const refuse = (name: string, path: Route, send: Send, setup: Setup = 'main') =>
+  ({
+    name,
+    setup,
+    path,
+    send,
+    status: 401,
+    error: 'invalid_token',
+    challenge: 'invalid_token',
+  }) as const;
+const malformed = (name: string, send: Send) =>
+  ({
+    name,
+    setup: 'main',
+    path: '/me',
+    send,
+    status: 400,
+    error: 'invalid_request',
+    challenge: 'invalid_request',
+  }) as const;
+const forbid = (name: string, path: Route, send: Send, scope: string) =>
+  ({
+    name,
+    setup: 'main',
+    path,
+    send,
+    status: 403,
+    error: 'insufficient_scope',
+    challenge: 'insufficient_scope',
+    scope,
+  }) as const;
+const unavailable = (name: string, send: Send, setup: Setup = 'main') =>
+  ({
+    name,
+    setup,
+    path: '/me',
+    send,
+    status: 503,
+    error: 'temporarily_unavailable',
+    challenge: NONE,
+  }) as const;
+
+/** Flip the last character: a key with a bad checksum. */
+const mistyped = (k: string) => `${k.slice(0, -1)}${k.endsWith('A') ? 'B' : 'A'}`;
+
+/** The table. A row added here runs on every adapter. */
+// biome-ignore format: one row a line keeps the table readable.
+export const SCENARIOS: readonly Scenario[] = [
+  // No credential, optional routes, and where credentials may (not) come from.
+  anonymous('no credential', '/me', nothing),
+  allow('optional route, no credential', '/open', nothing, null),
+  allow('optional route, valid key', '/open', (c) => key(c.keys.reader), READER),
+  refuse('optional route, wrong key', '/open', (c) => key(c.keys.unstored)),
+  anonymous('another scheme (Basic) is no credential', '/me', () => [['authorization', 'Basic dXNlcjpwYXNz']]),
+  anonymous('a token in the query string is ignored', '/me?access_token=x' as Route, nothing),
+
+  // API keys.
+  allow('API key via x-api-key', '/me', (c) => key(c.keys.reader), READER),
+  allow('API key via Bearer', '/me', (c) => bearer(c.keys.reader), READER),
+  allow('API key with no scopes', '/me', (c) => key(c.keys.nobody), keyUser('svc-nobody')),
+  refuse('wrong (unknown) API key', '/me', (c) => key(c.keys.unstored)),
+  refuse('expired API key', '/me', (c) => key(c.keys.expired)),
+  refuse('revoked API key', '/me', (c) => bearer(c.keys.revoked)),
+  refuse('malformed API key (bad checksum)', '/me', (c) => key(mistyped(c.keys.reader))),
+  refuse('unknown-prefix API key via x-api-key', '/me', (c) => key(c.keys.otherPrefix)),
+  refuse('unknown-prefix API key via Bearer', '/me', (c) => bearer(c.keys.otherPrefix)),
+  unavailable('API key lookup that throws', (c) => key(c.keys.failing)),
+
+  // JWTs.
+  allow('valid RS256 token', '/me', (c) => bearer(c.rs256), RS256_USER),
+  allow('valid ES256 token', '/me', (c) => bearer(c.es256), ES256_USER),
+  allow('valid EdDSA token', '/me', (c) => bearer(c.eddsa), jwtUser('user-eddsa', 'conversations:read')),
+  allow('valid HS256 token', '/me', (c) => bearer(c.hs256), jwtUser('user-hs256', 'billing:read'), 'hmac'),
+  refuse('HS256 token where only RS256/ES256/EdDSA are allowed', '/me', (c) => bearer(c.hs256)),
+  refuse('RS256 token where only HS256 is allowed', '/me', (c) => bearer(c.rs256), 'hmac'),
+  refuse('expired token', '/me', (c) => bearer(c.expired)),
+  refuse('not-yet-valid token', '/me', (c) => bearer(c.notYetValid)),
+  refuse('wrong-issuer token', '/me', (c) => bearer(c.wrongIssuer)),
+  refuse('wrong-audience token', '/me', (c) => bearer(c.wrongAudience)),
+  refuse('tampered token', '/me', (c) => bearer(c.tampered)),
+  refuse('alg "none" token', '/me', (c) => bearer(c.algNone)),
+  refuse('alg "none" token on the HS256 setup', '/me', (c) => bearer(c.algNone), 'hmac'),
+  refuse('revoked-jti token', '/me', (c) => bearer(c.revoked)),
+  unavailable('JWKS unreachable', (c) => bearer(c.rs256), 'jwks-down'),
+
+  // Malformed requests.
+  malformed('two credentials (Bearer + x-api-key)', (c) => [...bearer(c.rs256), ...key(c.keys.reader)]),
+  malformed('two Authorization headers', (c) => [...bearer(c.keys.reader), ...bearer(c.keys.reader)]),
+  malformed('two x-api-key headers', (c) => [...key(c.keys.reader), ...key(c.keys.reader)]),
+  malformed('empty bearer token', () => [['authorization', 'Bearer ']]),
+  malformed('bearer token with a space', () => [['authorization', 'Bearer a b']]),
+
+  // Scopes.
+  allow('scope present (API key)', '/read', (c) => key(c.keys.reader), READER),
+  allow('scope present (JWT)', '/write', (c) => bearer(c.rs256), RS256_USER),
+  forbid('scope missing (API key)', '/write', (c) => key(c.keys.reader), 'billing:write'),
+  forbid('scope missing (JWT)', '/read', (c) => bearer(c.es256), 'conversations:read'),
+  allow('any-of: one held', '/any', (c) => bearer(c.es256), ES256_USER),
+  allow('any-of: the other held', '/any', (c) => bearer(c.rs256), RS256_USER),
+  forbid('any-of: none held', '/any', (c) => bearer(c.eddsa), 'billing:read billing:write'),
+  forbid('scoped route, API key with no scopes', '/read', (c) => key(c.keys.nobody), 'conversations:read'),
+  anonymous('scoped route, no credential', '/read', nothing),
+  refuse('scoped route, bad credential', '/read', (c) => bearer(c.expired)),
+];
