@@ -1,0 +1,190 @@
+// The HTTP mode: each (framework, variant) server in its own child process on 127.0.0.1, driven
+// by autocannon from this process with a fixed connection count and a bounded duration.
+import { fork } from 'node:child_process';
+import autocannon from 'autocannon';
+import { makeKeys, mintToken } from '../lib/keys.js';
+import { loadPortcullis, need } from '../lib/portcullis.js';
+import { renderTable } from '../lib/table.js';
+import { VARIANTS } from './apps.js';
+
+const SERVER = new URL('./server.js', import.meta.url);
+
+function spawnServer(framework, variant, material) {
+  const child = fork(SERVER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) =>
+      m.error ? reject(new Error(m.error)) : resolve({ child, port: m.port }),
+    );
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    child.send({ framework, variant, material });
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill();
+  });
+}
+
+/** Prove the server authenticates before timing it: 200 with the credential, 401 without. */
+async function check(port, headers, guarded) {
+  const url = `http://127.0.0.1:${port}/orders`;
+  const ok = await fetch(url, { headers });
+  if (ok.status !== 200) throw new Error(`answered ${ok.status} to a valid credential`);
+  await ok.arrayBuffer();
+  if (guarded) {
+    const no = await fetch(url);
+    await no.arrayBuffer();
+    if (no.status !== 401) throw new Error(`answered ${no.status} with no credential`);
+  }
+}
+
+function cannon(port, headers, duration, connections) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/orders`,
+    headers,
+    connections,
+    duration,
+    pipelining: 1,
+  });
+}
+
+async function runCase(framework, variant, material, headers, opts) {
+  const { child, port } = await spawnServer(framework, variant, material);
+  try {
+    await check(port, headers, variant !== 'none');
+    await cannon(port, headers, opts.warmup, opts.connections);
+    const r = await cannon(port, headers, opts.duration, opts.connections);
+    return {
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      bad: r.non2xx + r.errors + r.timeouts,
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Run every framework and variant for each algorithm; returns rows for the table. */
+export async function runHttp(opts, log) {
+  const pc = await loadPortcullis();
+  const settings = {
+    duration: opts.quick ? 2 : 4,
+    warmup: 1,
+    connections: 32,
+  };
+  const algorithms = opts.algorithms ?? (opts.quick ? ['RS256'] : ['RS256', 'HS256']);
+  let apiKey = null;
+  try {
+    apiKey = need(pc.core).generateApiKey({ prefix: 'pcs' });
+  } catch {}
+  const results = [];
+  for (const [ai, alg] of algorithms.entries()) {
+    const keys = await makeKeys(alg);
+    const token = mintToken(keys, 1);
+    const material = keys.secret
+      ? { alg, secret: keys.secret, apiKeyHash: apiKey?.hash }
+      : { alg, pem: keys.pem, apiKeyHash: apiKey?.hash };
+    for (const [framework, variants] of Object.entries(VARIANTS)) {
+      for (const variant of variants) {
+        const isKey = variant === 'portcullis-api-key';
+        if (isKey && ai > 0) continue;
+        const headers = isKey
+          ? { 'x-api-key': apiKey?.key ?? 'none' }
+          : variant === 'none'
+            ? {}
+            : { authorization: `Bearer ${token}` };
+        const row = { alg: isKey ? 'API key' : alg, framework, variant };
+        try {
+          if (isKey && !apiKey) throw new Error('@portcullis/core not built');
+          Object.assign(row, await runCase(framework, variant, material, headers, settings));
+          log(`  http ${alg} ${framework} ${variant}: ${Math.round(row.rps)} req/s`);
+        } catch (err) {
+          row.na = String(err?.message ?? err).slice(0, 70);
+          log(`  http ${alg} ${framework} ${variant}: n/a (${row.na})`);
+        }
+        results.push(row);
+      }
+    }
+  }
+  const out = { settings, results };
+  const rendered = renderHttp(out, opts.markdown);
+  console.log(
+    `\nHTTP — requests/s, ${settings.connections} connections, ${settings.duration} s after ${settings.warmup} s warm-up, server in a child process, GET /orders\n`,
+  );
+  console.log(rendered.table);
+  for (const n of rendered.notes) console.log(`  n/a — ${n}`);
+  console.log('\nTargets (issue "Speed", HTTP)\n');
+  for (const l of httpTargets(out)) console.log(`  ${l}`);
+  return out;
+}
+
+function baselineOf(results, row) {
+  return results.find((r) => r.framework === row.framework && r.variant === 'none' && r.rps)?.rps;
+}
+
+/** Render the HTTP table. */
+export function renderHttp({ results }, markdown = false) {
+  const rows = results.map((r) => {
+    const base = baselineOf(results, r);
+    return [
+      r.framework,
+      r.variant === 'none' ? 'no auth' : r.variant,
+      r.variant === 'none' ? '—' : r.alg,
+      r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
+      r.rps && base ? `${((100 * r.rps) / base).toFixed(1)}%` : '',
+      r.rps ? `${r.p50} / ${r.p99}` : '',
+      r.rps ? String(r.bad) : '',
+    ];
+  });
+  const table = renderTable(
+    [
+      'framework',
+      'auth',
+      'credential',
+      'req/s',
+      '% of no auth',
+      'latency p50/p99 ms',
+      'non-2xx+err',
+    ],
+    rows,
+    markdown,
+  );
+  const notes = results.filter((r) => r.na).map((r) => `${r.framework} ${r.variant}: ${r.na}`);
+  return { table, notes };
+}
+
+const PEER = {
+  express: ['express-jwt', 'express-oauth2-jwt-bearer'],
+  koa: ['koa-jwt'],
+  hono: ['hono/jwt'],
+};
+
+/** Lines saying which HTTP targets this run met. */
+export function httpTargets({ results }) {
+  const out = [];
+  for (const r of results.filter((x) => x.variant === 'portcullis')) {
+    const base = baselineOf(results, r);
+    if (!r.rps || !base) {
+      out.push(`n/a   ${r.alg} ${r.framework}: Portcullis ≥ 90% of no auth`);
+      continue;
+    }
+    const pct = (100 * r.rps) / base;
+    out.push(
+      `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${pct.toFixed(1)}% of no auth (≥ 90%)`,
+    );
+    for (const peer of PEER[r.framework]) {
+      const p = results.find(
+        (x) => x.alg === r.alg && x.framework === r.framework && x.variant === peer,
+      );
+      if (!p?.rps) continue;
+      out.push(
+        `${r.rps > p.rps ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${Math.round(r.rps)} req/s vs ${peer} ${Math.round(p.rps)} req/s`,
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+// The Portcullis rows: the core authenticator, the raw jwt() method, and each adapter's
+// middleware on the same fakes as the peers. First-seen rows turn the verification cache off
+// (`cache: false`); repeated rows keep the defaults.
+import { honoRunner, runExpress, runKoa } from '../lib/fakes.js';
+import { AUDIENCE, ISSUER } from '../lib/keys.js';
+import { need } from '../lib/portcullis.js';
+
+/** jwt() options for `keys`; `cache: false` for first-seen rows. */
+export function jwtOptions(keys, mode) {
+  const options = { algorithms: [keys.alg], issuer: ISSUER, audience: AUDIENCE };
+  if (keys.alg === 'HS256') options.secret = keys.secret;
+  else options.publicKey = keys.keyObject;
+  if (mode === 'first') options.cache = false;
+  return options;
+}
+
+/** A request view like the adapters build: every value of a header, from Node's headersDistinct. */
+export function viewOf(core, token) {
+  return core.fromNodeHeaders({ authorization: [`Bearer ${token}`] });
+}
+
+function authenticator(pc, keys, mode) {
+  const core = need(pc.core);
+  return core.createAuthenticator({ methods: [core.jwt(jwtOptions(keys, mode))] });
+}
+
+/** Portcullis rows, in table order. */
+export function portcullisCases(pc) {
+  return [
+    {
+      name: 'Portcullis core authenticate()',
+      group: 'portcullis',
+      key: 'core',
+      make: (keys, mode) => {
+        const core = need(pc.core);
+        const auth = authenticator(pc, keys, mode);
+        return (token) => auth.authenticate(viewOf(core, token));
+      },
+      check: (p) => typeof p?.subject === 'string',
+    },
+    {
+      name: 'Portcullis core, default cache',
+      group: 'portcullis',
+      key: 'core-cached-first',
+      modes: ['first'],
+      make: (keys) => {
+        const core = need(pc.core);
+        const auth = authenticator(pc, keys, 'repeat');
+        return (token) => auth.authenticate(viewOf(core, token));
+      },
+      check: (p) => typeof p?.subject === 'string',
+    },
+    {
+      name: 'Portcullis jwt().verify (method)',
+      group: 'portcullis',
+      key: 'method',
+      make: (keys, mode) => {
+        const method = need(pc.core).jwt(jwtOptions(keys, mode));
+        const ctx = { now: Date.now, realm: 'api' };
+        return (token) => method.verify(token, ctx);
+      },
+      check: (p) => typeof p?.subject === 'string',
+    },
+    {
+      name: 'Portcullis express authenticate()',
+      group: 'portcullis',
+      key: 'express',
+      make: (keys, mode) => {
+        const mw = need(pc.express).authenticate(authenticator(pc, keys, mode));
+        return (token) => runExpress(mw, token);
+      },
+      check: (req) => typeof req.auth?.subject === 'string',
+    },
+    {
+      name: 'Portcullis koa authenticate()',
+      group: 'portcullis',
+      key: 'koa',
+      make: (keys, mode) => {
+        const mw = need(pc.koa).authenticate(authenticator(pc, keys, mode));
+        return (token) => runKoa(mw, token);
+      },
+      check: (ctx) => typeof ctx.state.auth?.subject === 'string',
+    },
+    {
+      name: 'Portcullis hono authenticate()',
+      group: 'portcullis',
+      key: 'hono',
+      make: (keys, mode) => honoRunner(need(pc.hono).authenticate(authenticator(pc, keys, mode))),
+    },
+  ];
+}

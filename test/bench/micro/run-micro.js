@@ -1,0 +1,99 @@
+// The micro benchmark: per algorithm, every row in first-seen and repeated-token mode, timed in
+// one process, printed as µs/op with ratios to the fastest peer and to raw node:crypto.
+import { ALGORITHMS, cycle, makeKeys, mintPool } from '../lib/keys.js';
+import { medianNs, settings } from '../lib/measure.js';
+import { ratio, renderTable, us } from '../lib/table.js';
+import { baselineCases, peerCases } from './peers.js';
+import { portcullisCases } from './portcullis.js';
+import { rawCase } from './raw.js';
+
+const MODES = ['first', 'repeat'];
+
+function poolSize(alg, quick) {
+  const size = alg === 'RS256' ? 2048 : 4096;
+  return quick ? size / 4 : size;
+}
+
+/** Build a case's function for `mode` and prove it succeeds on a real token before timing. */
+async function prepare(c, keys, mode, token) {
+  try {
+    const fn = await c.make(keys, mode);
+    const out = await fn(token);
+    if (c.check && !c.check(out)) return { na: 'did not authenticate the token' };
+    return { fn };
+  } catch (err) {
+    const message = String(err?.message ?? err);
+    return { na: message.length > 60 ? `${message.slice(0, 57)}...` : message };
+  }
+}
+
+async function runAlgorithm(alg, pc, opts, log) {
+  const keys = await makeKeys(alg);
+  const pool = mintPool(keys, poolSize(alg, opts.quick));
+  const fixed = pool[0];
+  const cases = [rawCase(keys), ...portcullisCases(pc), ...peerCases, ...baselineCases];
+  const rows = [];
+  for (const c of cases) {
+    const row = { name: c.name, group: c.group, key: c.key, first: null, repeat: null, na: {} };
+    for (const mode of MODES) {
+      if (c.modes && !c.modes.includes(mode)) continue;
+      const prepared = await prepare(c, keys, mode, mode === 'first' ? pool[1] : fixed);
+      if (prepared.na) {
+        row.na[mode] = prepared.na;
+        continue;
+      }
+      const { fn } = prepared;
+      const next = cycle(pool);
+      const timed = mode === 'first' ? () => fn(next()) : () => fn(fixed);
+      row[mode] = (await medianNs(timed, settings(opts.quick))).p50;
+    }
+    log(`  ${alg} ${c.name}: ${us(row.first)} / ${us(row.repeat)} µs`);
+    rows.push(row);
+  }
+  return { alg, poolSize: pool.length, rows };
+}
+
+/** The fastest peer's time in `mode`. */
+function fastestPeer(rows, mode) {
+  const times = rows.filter((r) => r.group === 'peer' && r[mode] !== null).map((r) => r[mode]);
+  return times.length ? Math.min(...times) : null;
+}
+
+/** Render one algorithm's table. */
+export function renderAlgorithm(result, markdown = false) {
+  const { rows } = result;
+  const raw = rows.find((r) => r.group === 'floor');
+  const peer = { first: fastestPeer(rows, 'first'), repeat: fastestPeer(rows, 'repeat') };
+  const cell = (r, mode) => {
+    if (r[mode] !== null) return us(r[mode]);
+    return r.na[mode] ? 'n/a' : '—';
+  };
+  const body = rows.map((r) => [
+    r.group === 'baseline' ? `(harness) ${r.name}` : r.name,
+    cell(r, 'first'),
+    r.group === 'baseline' ? '' : ratio(r.first, peer.first),
+    r.group === 'baseline' ? '' : ratio(r.first, raw?.first),
+    cell(r, 'repeat'),
+    r.group === 'baseline' ? '' : ratio(r.repeat, peer.repeat),
+    r.group === 'baseline' ? '' : ratio(r.repeat, raw?.repeat),
+  ]);
+  const table = renderTable(
+    ['row', 'first-seen µs', '×peer', '×raw', 'repeated µs', '×peer', '×raw'],
+    body,
+    markdown,
+  );
+  const notes = rows
+    .flatMap((r) => Object.values(r.na).map((why) => `${r.name}: ${why}`))
+    .filter((line, i, all) => all.indexOf(line) === i);
+  return { table, notes };
+}
+
+/** Run every algorithm; returns the results for the targets check. */
+export async function runMicro(pc, opts, log) {
+  const results = [];
+  for (const alg of ALGORITHMS) {
+    if (opts.algorithms && !opts.algorithms.includes(alg)) continue;
+    results.push(await runAlgorithm(alg, pc, opts, log));
+  }
+  return results;
+}

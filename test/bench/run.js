@@ -1,0 +1,79 @@
+// `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
+// its peers and raw node:crypto, then the cache memory figures. `--http` (or `http`): requests/s
+// of real servers on 127.0.0.1 driven by autocannon. See README.md.
+import { writeFileSync } from 'node:fs';
+import { describe, describeLines } from './lib/machine.js';
+import { loadPortcullis } from './lib/portcullis.js';
+import { microTargets } from './lib/targets.js';
+import { renderMemory, runMemory } from './memory.js';
+import { renderApiKeys, runApiKeys } from './micro/api-key.js';
+import { renderAlgorithm, runMicro } from './micro/run-micro.js';
+
+const USAGE = `usage: node --expose-gc bench/run.js [http|--http] [--quick] [--markdown]
+                 [--only=HS256,RS256,...] [--no-memory] [--verbose] [--json=FILE]`;
+
+function parseArgs(argv) {
+  const opts = { mode: 'micro', quick: false, markdown: false, memory: true, verbose: false };
+  for (const arg of argv) {
+    if (arg === 'http' || arg === '--http') opts.mode = 'http';
+    else if (arg === '--quick') opts.quick = true;
+    else if (arg === '--markdown') opts.markdown = true;
+    else if (arg === '--no-memory') opts.memory = false;
+    else if (arg === '--verbose') opts.verbose = true;
+    else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
+    else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
+    else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${arg}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  return opts;
+}
+
+function section(title, { table, notes }) {
+  console.log(`\n${title}\n`);
+  console.log(table);
+  for (const note of notes) console.log(`  n/a — ${note}`);
+}
+
+async function micro(opts, log) {
+  const pc = await loadPortcullis();
+  const started = Date.now();
+  const results = await runMicro(pc, opts, log);
+  const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
+  const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
+
+  for (const r of results) {
+    section(
+      `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
+      renderAlgorithm(r, opts.markdown),
+    );
+  }
+  if (apiKeys) section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown));
+  if (memory)
+    section('Cache memory — heapUsed delta after gc', renderMemory(memory, opts.markdown));
+  console.log('\nTargets (issue "Speed")\n');
+  for (const l of microTargets(results, apiKeys)) console.log(`  ${l}`);
+  console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { results, apiKeys, memory };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = opts.verbose ? (m) => console.error(m) : (m) => process.stderr.write(`${m}\n`);
+  console.log(`Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''})`);
+  for (const l of describeLines()) console.log(l);
+  let out;
+  if (opts.mode === 'http') {
+    const { runHttp } = await import('./http/run-http.js');
+    out = await runHttp(opts, log);
+  } else {
+    out = await micro(opts, log);
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: describe(), ...out }, null, 2));
+}
+
+await main();
