@@ -120,9 +120,27 @@ export function parseApiKey(key: string): ParsedApiKey | null {
 /** Why a key fails the cheap checks, for the audit event. */
 export type FormatProblem = 'malformed' | 'wrong_prefix' | 'bad_checksum';
 
+// Digit values of the base62 alphabet by character code; -1 for any other ASCII character.
+const DIGITS = (() => {
+  const digits = new Int8Array(128).fill(-1);
+  for (let i = 0; i < ALPHABET.length; i++) digits[ALPHABET.charCodeAt(i)] = i;
+  return digits;
+})();
+
+function digit(code: number): number {
+  return code < 128 ? DIGITS[code]! : -1;
+}
+
+// Why a key that missed the fast path is refused.
+function classify(key: string, prefix: string | undefined): FormatProblem {
+  if (parseApiKey(key) !== null) return 'wrong_prefix';
+  return prefix !== undefined && !key.startsWith(`${prefix}_`) ? 'wrong_prefix' : 'malformed';
+}
+
 /**
  * Check a key's shape, prefix (when given) and checksum, with no lookup. Returns the problem, or
- * `undefined` for a well-formed key.
+ * `undefined` for a well-formed key. One pass over the key, no allocation on the accepting path:
+ * it runs on every request.
  *
  * @example
  * ```ts
@@ -130,13 +148,28 @@ export type FormatProblem = 'malformed' | 'wrong_prefix' | 'bad_checksum';
  * ```
  */
 export function checkApiKey(key: string, prefix?: string): FormatProblem | undefined {
-  const parsed = parseApiKey(key);
-  if (parsed === null) {
-    return prefix !== undefined && !key.startsWith(`${prefix}_`) ? 'wrong_prefix' : 'malformed';
+  const at = key.lastIndexOf('_');
+  const prefixOk =
+    prefix === undefined
+      ? at > 0 && isValidPrefix(key.slice(0, at))
+      : at === prefix.length && key.startsWith(prefix);
+  if (!prefixOk || key.length - at - 1 !== BODY_LENGTH + CHECKSUM_LENGTH) {
+    return classify(key, prefix);
   }
-  if (prefix !== undefined && parsed.prefix !== prefix) return 'wrong_prefix';
   const signed = key.length - CHECKSUM_LENGTH;
-  return checksumOf(key.slice(0, signed)) === parsed.checksum ? undefined : 'bad_checksum';
+  let crc = -1;
+  for (let i = 0; i < signed; i++) {
+    const code = key.charCodeAt(i);
+    if (i > at && digit(code) < 0) return 'malformed';
+    crc = CRC_TABLE[(crc ^ code) & 0xff]! ^ (crc >>> 8);
+  }
+  let checksum = 0;
+  for (let i = signed; i < key.length; i++) {
+    const d = digit(key.charCodeAt(i));
+    if (d < 0) return 'malformed';
+    checksum = checksum * 62 + d;
+  }
+  return checksum === (crc ^ -1) >>> 0 ? undefined : 'bad_checksum';
 }
 
 /**
