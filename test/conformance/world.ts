@@ -5,11 +5,11 @@ import {
   createAuthenticator,
   type DenyList,
   generateApiKey,
+  jwt,
   type Method,
   memoryDenyList,
 } from '@portcullis/core';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { jwtOrStandIn as jwt } from './stand-in-jwt.js';
 
 export const REALM = 'conformance';
 export const ISSUER = 'https://id.conformance.test/';
