@@ -96,3 +96,31 @@ describe('parseApiKey / checkApiKey', () => {
     }
   });
 });
+
+describe('checkApiKey agrees with the reference definition', () => {
+  const reference = (key: string, prefix?: string) => {
+    const parsed = parseApiKey(key);
+    return (
+      parsed !== null &&
+      (prefix === undefined || parsed.prefix === prefix) &&
+      checksumOf(key.slice(0, -6)) === parsed.checksum
+    );
+  };
+  const pool = `${BASE62}_-.~+/= é日\u0000\u007f🔑`;
+  const pick = () => [...pool][Math.floor(Math.random() * [...pool].length)]!;
+
+  it('on random edits of generated keys', () => {
+    for (let round = 0; round < 3000; round++) {
+      const prefix = round % 2 === 0 ? 'pcs' : 'pcs_live';
+      let key = generateApiKey({ prefix }).key;
+      const at = Math.floor(Math.random() * key.length);
+      const edit = round % 4;
+      if (edit === 1) key = key.slice(0, at) + pick() + key.slice(at + 1);
+      else if (edit === 2) key = key.slice(0, at) + pick() + key.slice(at);
+      else if (edit === 3) key = key.slice(0, at) + key.slice(at + 1);
+      for (const expected of [undefined, 'pcs', 'pcs_live']) {
+        expect(checkApiKey(key, expected) === undefined).toBe(reference(key, expected));
+      }
+    }
+  });
+});
