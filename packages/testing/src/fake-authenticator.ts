@@ -6,7 +6,14 @@ import {
   type RequestView,
 } from '@portcullis/core';
 
-/** What {@link fakeAuthenticator} answers: a principal, none, or a function of the request. */
+/**
+ * What {@link fakeAuthenticator} answers: a principal, none, or a function of the request.
+ *
+ * @example
+ * ```ts
+ * const answer: FakeAnswer = (req) => (req.header('x-user') ? testPrincipal() : null);
+ * ```
+ */
 export type FakeAnswer =
   | Principal
   | null

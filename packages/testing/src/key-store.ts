@@ -28,7 +28,15 @@ export interface AddedKey {
   id: string;
 }
 
-/** An in-memory API key store, made by {@link createKeyStore}. */
+/**
+ * An in-memory API key store, made by {@link createKeyStore}.
+ *
+ * @example
+ * ```ts
+ * const store: KeyStore = createKeyStore();
+ * const { key } = store.add({ subject: 'svc', scopes: ['a'] });
+ * ```
+ */
 export interface KeyStore {
   readonly prefix: string;
   /** Spread into `apiKey()`: `{ lookup, prefix, cache: false }`, so changes show on the next request. */

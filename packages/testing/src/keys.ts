@@ -1,6 +1,13 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
-/** The algorithms a test issuer can sign with (the asymmetric ones and HMAC). */
+/**
+ * The algorithms a test issuer can sign with (the asymmetric ones and HMAC).
+ *
+ * @example
+ * ```ts
+ * const algorithm: TestAlgorithm = 'EdDSA';
+ * ```
+ */
 export type TestAlgorithm =
   | 'HS256'
   | 'HS384'

@@ -1,6 +1,13 @@
 import type { AuthMethodName, JWTPayload, Principal } from '@portcullis/core';
 
-/** What {@link testPrincipal} takes; everything has a default. */
+/**
+ * What {@link testPrincipal} takes; everything has a default.
+ *
+ * @example
+ * ```ts
+ * const input: TestPrincipalInput = { method: 'jwt', scopes: ['billing:read'] };
+ * ```
+ */
 export interface TestPrincipalInput {
   /** Default `'test-subject'`. */
   subject?: string;

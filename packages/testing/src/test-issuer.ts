@@ -7,6 +7,13 @@ import { tamper } from './tamper.js';
 /**
  * The deliberately broken tokens `sign(claims, { broken })` can make, each one a token a correct
  * verifier must refuse with 401 `invalid_token`.
+ *
+ * @example
+ * ```ts
+ * it.each(BROKEN_TOKEN_KINDS)('refuses a %s token', async (broken) => {
+ *   expect((await get(await issuer.sign({}, { broken }))).status).toBe(401);
+ * });
+ * ```
  */
 export const BROKEN_TOKEN_KINDS = [
   'expired',
@@ -61,7 +68,15 @@ export type TestJwtOptions = Pick<
   'algorithms' | 'issuer' | 'audience' | 'jwks' | 'secret'
 > & { algorithms: [TestAlgorithm]; issuer: string; audience: string };
 
-/** A local token issuer with a fresh key, made by {@link createTestIssuer}. */
+/**
+ * A local token issuer with a fresh key, made by {@link createTestIssuer}.
+ *
+ * @example
+ * ```ts
+ * const issuer: TestIssuer = await createTestIssuer({ algorithm: 'RS256' });
+ * jwksServer.serve(issuer.jwks);
+ * ```
+ */
 export interface TestIssuer {
   readonly issuer: string;
   readonly audience: string;
