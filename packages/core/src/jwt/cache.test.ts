@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { memoryDenyList } from '../deny-list.js';
+import { AuthErrorCodes as C } from '../errors.js';
+import { detailOf } from '../lib/detail.js';
+import {
+  AUDIENCE,
+  claims,
+  ctx,
+  IMPLS,
+  ISSUER,
+  NOW,
+  NOW_MS,
+  rawHs256,
+} from '../test-helpers/jwt-fixtures.js';
+import type { JwtOptions } from './jwt.js';
+import { createJwtVerifier } from './verifier.js';
+
+const secret = new Uint8Array(32).fill(9);
+const header = JSON.stringify({ alg: 'HS256' });
+const token = (overrides: Record<string, unknown> = {}) =>
+  rawHs256(header, JSON.stringify(claims(overrides)), secret);
+
+describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (impl) => {
+  const make = (extra: Partial<JwtOptions> = {}) =>
+    createJwtVerifier(
+      { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret, ...extra },
+      impl,
+    );
+
+  it('serves a repeated token from the cache (same frozen claims) until clearCache()', async () => {
+    const v = make();
+    const t = token();
+    const first = await v.verify(t, ctx());
+    const second = await v.verify(t, ctx());
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(second.claims).toBe(first.claims);
+    expect(Object.isFrozen(first.claims)).toBe(true);
+    v.clearCache();
+    expect((await v.verify(t, ctx())).claims).not.toBe(first.claims);
+  });
+
+  it('does not cache with cache: false', async () => {
+    const v = make({ cache: false });
+    const t = token();
+    expect((await v.verify(t, ctx())).claims).not.toBe((await v.verify(t, ctx())).claims);
+  });
+
+  it('never uses an entry past exp and re-checks the clock on a hit', async () => {
+    const v = make();
+    const t = token({ exp: NOW + 10, nbf: NOW - 1 });
+    const first = await v.verify(t, ctx());
+    // Past exp but within the tolerance: verified afresh, not served from the cache.
+    const later = await v.verify(t, ctx(NOW_MS + 12_000));
+    expect(later.claims).not.toBe(first.claims);
+    await expect(v.verify(t, ctx(NOW_MS + 15_000))).rejects.toMatchObject({ code: C.JWT_EXPIRED });
+    // A clock moved back before nbf - tolerance refuses the cached token.
+    await expect(v.verify(t, ctx(NOW_MS - 10_000))).rejects.toMatchObject({
+      code: C.JWT_NOT_YET_VALID,
+    });
+  });
+
+  it('keeps verifiers apart: a token cached by one is refused by another audience', async () => {
+    const t = token();
+    await make().verify(t, ctx());
+    const other = make({ audience: 'https://other.example.com' });
+    await expect(other.verify(t, ctx())).rejects.toMatchObject({ code: C.JWT_AUDIENCE_INVALID });
+  });
+
+  it('is bounded by count and by total token length', async () => {
+    const byCount = make({ cache: { max: 1 } });
+    const a = token({ jti: 'a' });
+    const b = token({ jti: 'b' });
+    const firstA = await byCount.verify(a, ctx());
+    await byCount.verify(b, ctx());
+    expect((await byCount.verify(a, ctx())).claims).not.toBe(firstA.claims);
+    const byBytes = make({ cache: { maxBytes: a.length + 10 } });
+    const again = await byBytes.verify(a, ctx());
+    expect((await byBytes.verify(a, ctx())).claims).toBe(again.claims);
+    await byBytes.verify(b, ctx());
+    expect((await byBytes.verify(a, ctx())).claims).not.toBe(again.claims);
+  });
+
+  it('refuses a revoked jti, also after it was cached, and requires jti with a deny-list', async () => {
+    const denyList = memoryDenyList({ now: () => NOW_MS });
+    const v = make({ denyList });
+    const t = token();
+    expect((await v.verify(t, ctx())).subject).toBe('user-1');
+    await denyList.revoke('jti-1', NOW + 600);
+    const err = await v.verify(t, ctx()).catch((e) => e);
+    expect(err).toMatchObject({ code: C.JWT_REVOKED, status: 401 });
+    expect(detailOf(err)).toEqual({ reason: 'revoked', jti: 'jti-1' });
+    await expect(v.verify(token({ jti: undefined }), ctx())).rejects.toMatchObject({
+      code: C.JWT_CLAIM_MISSING,
+    });
+  });
+
+  it('answers 503 when the deny-list or the hook fails, never "not revoked"', async () => {
+    const broken = {
+      revoke() {},
+      isRevoked(): boolean {
+        throw new Error('redis down');
+      },
+    };
+    const t = token();
+    for (const extra of [
+      { denyList: broken },
+      { denyList: { revoke() {}, isRevoked: async () => Promise.reject(new Error('down')) } },
+      {
+        isRevoked: () => {
+          throw new Error('down');
+        },
+      },
+      { isRevoked: async () => undefined as unknown as boolean },
+    ]) {
+      const err = await make(extra)
+        .verify(t, ctx())
+        .catch((e) => e);
+      expect(err).toMatchObject({ code: C.DENY_LIST_FAILED, status: 503 });
+      expect(err.headers['retry-after']).toBe('5');
+    }
+  });
+
+  it('consults the isRevoked hook with the jti and claims, sync or async, on every hit', async () => {
+    const seen: string[] = [];
+    let revoked = false;
+    const v = make({
+      isRevoked: async (jti, c) => {
+        seen.push(`${jti}:${c.sub}`);
+        return revoked;
+      },
+    });
+    const t = token();
+    await v.verify(t, ctx());
+    await v.verify(t, ctx());
+    expect(seen).toEqual(['jti-1:user-1', 'jti-1:user-1']);
+    revoked = true;
+    await expect(v.verify(t, ctx())).rejects.toMatchObject({ code: C.JWT_REVOKED });
+    const sync = make({ isRevoked: (jti) => jti === 'jti-2' });
+    expect((await sync.verify(t, ctx())).subject).toBe('user-1');
+    await expect(sync.verify(token({ jti: 'jti-2' }), ctx())).rejects.toMatchObject({
+      code: C.JWT_REVOKED,
+    });
+    await expect(sync.verify(token({ jti: undefined }), ctx())).rejects.toMatchObject({
+      code: C.JWT_CLAIM_MISSING,
+    });
+  });
+});
