@@ -5,6 +5,8 @@ export type {
   LookupResult,
 } from './api-key/api-key.js';
 export { apiKey } from './api-key/api-key.js';
+export type { ParsedApiKey } from './api-key/format.js';
+export { isWellFormedApiKey, parseApiKey } from './api-key/format.js';
 export { generateApiKey, hashApiKey } from './api-key/generate.js';
 export type { AuthenticatorOptions } from './authenticator.js';
 export { createAuthenticator } from './authenticator.js';
