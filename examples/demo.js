@@ -23,8 +23,8 @@ const USAGE = `usage: pnpm demo [--framework express|koa|hono] [--port N] [--che
                (all three frameworks unless --framework is given)`;
 
 /** A fresh server with one API key and one OAuth client, as the tour and the curl lines use. */
-async function boot(framework, port) {
-  const server = createAuthServer();
+async function boot(framework, port, onEvent) {
+  const server = createAuthServer({ onEvent });
   const apiKey = server.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
   const client = server.addClient({
     name: 'billing-agent',
@@ -62,8 +62,17 @@ async function check(frameworks) {
   return failed === 0 ? 0 : 1;
 }
 
+/** One audit line per authentication attempt: what `onEvent` receives, never a secret. */
+function audit(event) {
+  const who = event.subject ?? event.keyId ?? '-';
+  const why = event.reason ? ` (${event.reason})` : '';
+  console.log(
+    `audit: ${event.outcome} ${event.method ?? '-'} ${who} ${event.status} ${event.code}${why}`,
+  );
+}
+
 async function serve(framework, port) {
-  const { url, close, apiKey, client } = await boot(framework, port);
+  const { url, close, apiKey, client } = await boot(framework, port, audit);
   const { clientId, clientSecret } = client;
   const token = `"$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials -d scope=billing:read ${url}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"`;
   console.log(`Portcullis demo: the ${framework} example is listening on ${url}
@@ -94,7 +103,8 @@ Try, in another terminal:
   node examples/agent.js ${url} '${clientId}' '${clientSecret}'
 
 Run the whole tour automatically with: pnpm demo --check
-Press Ctrl-C to stop.`);
+Each authentication attempt prints an audit line below. Press Ctrl-C to stop.
+`);
   process.once('SIGINT', () => {
     console.log('\nstopping');
     close().then(() => process.exit(0));

@@ -1,6 +1,6 @@
 import { authenticate, requireScope } from '@portcullis/express';
 import express from 'express';
-import { createApi, parseJson } from './shared/api.js';
+import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
 import { listen } from './shared/listen.js';
 import { readNodeBody } from './shared/read-body.js';
 
@@ -16,22 +16,12 @@ export function createExpressApp(server) {
   app.disable('x-powered-by');
   const auth = authenticate(server.authenticator);
   const send = (res, { status, headers = {}, body }) => res.status(status).set(headers).json(body);
-  const raw = async (req) => {
-    const body = await readNodeBody(req);
-    if (body === null)
-      return {
-        status: 413,
-        body: { error: 'invalid_request', error_description: 'Body too large' },
-      };
-    return {
-      authorization: req.headers.authorization,
-      contentType: req.headers['content-type'],
-      body,
-    };
-  };
+  // The OAuth endpoints take the raw form body; the shared code parses it strictly.
   const endpoint = (handler) => async (req, res) => {
-    const request = await raw(req);
-    send(res, request.status ? request : await handler(request));
+    const body = await readNodeBody(req);
+    if (body === null) return send(res, TOO_LARGE);
+    const { authorization, 'content-type': contentType } = req.headers;
+    send(res, await handler({ authorization, contentType, body }));
   };
 
   app.post('/oauth/token', endpoint(server.token));
@@ -44,9 +34,10 @@ export function createExpressApp(server) {
   );
   app.post('/billing/invoices', auth, requireScope('billing:write'), async (req, res) => {
     const text = await readNodeBody(req);
+    if (text === null) return send(res, TOO_LARGE);
     send(res, api.createInvoice(req.auth, parseJson(req.headers['content-type'], text)));
   });
-  app.use((_req, res) => send(res, { status: 404, body: { error: 'not_found' } }));
+  app.use((req, res) => send(res, noRoute(req.path)));
   return app;
 }
 

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { authenticate, requireScope } from '@portcullis/hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createApi, parseJson } from './shared/api.js';
+import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
 import { BODY_LIMIT } from './shared/read-body.js';
 
 /**
@@ -17,11 +17,8 @@ export function createHonoApp(server) {
   const app = new Hono();
   const auth = authenticate(server.authenticator);
   const send = (c, { status, headers = {}, body }) => c.json(body, status, headers);
-  const tooLarge = {
-    status: 413,
-    body: { error: 'invalid_request', error_description: 'Body too large' },
-  };
-  app.use(bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => send(c, tooLarge) }));
+  app.use(bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => send(c, TOO_LARGE) }));
+  // The OAuth endpoints take the raw form body; the shared code parses it strictly.
   const endpoint = (handler) => async (c) => {
     const [authorization, contentType] = [
       c.req.header('authorization'),
@@ -44,7 +41,7 @@ export function createHonoApp(server) {
       api.createInvoice(c.var.auth, parseJson(c.req.header('content-type'), await c.req.text())),
     ),
   );
-  app.notFound((c) => send(c, { status: 404, body: { error: 'not_found' } }));
+  app.notFound((c) => send(c, noRoute(c.req.path)));
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { authenticate, requireScope } from '@portcullis/koa';
 import Koa from 'koa';
-import { createApi, parseJson } from './shared/api.js';
+import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
 import { listen } from './shared/listen.js';
 import { readNodeBody } from './shared/read-body.js';
 
@@ -28,13 +28,10 @@ export function createKoaApp(server) {
     ctx.set(headers);
     ctx.body = body;
   };
+  // The OAuth endpoints take the raw form body; the shared code parses it strictly.
   const endpoint = (handler) => async (ctx) => {
     const body = await readNodeBody(ctx.req);
-    if (body === null)
-      return send(ctx, {
-        status: 413,
-        body: { error: 'invalid_request', error_description: 'Body too large' },
-      });
+    if (body === null) return send(ctx, TOO_LARGE);
     const { authorization, 'content-type': contentType } = ctx.headers;
     send(ctx, await handler({ authorization, contentType, body }));
   };
@@ -54,10 +51,11 @@ export function createKoaApp(server) {
   app.use(
     route('POST', '/billing/invoices', auth, requireScope('billing:write'), async (ctx) => {
       const text = await readNodeBody(ctx.req);
+      if (text === null) return send(ctx, TOO_LARGE);
       send(ctx, api.createInvoice(ctx.state.auth, parseJson(ctx.get('content-type'), text)));
     }),
   );
-  app.use((ctx) => send(ctx, { status: 404, body: { error: 'not_found' } }));
+  app.use((ctx) => send(ctx, noRoute(ctx.path)));
   return app;
 }
 

@@ -63,6 +63,27 @@ export function createApi() {
   };
 }
 
+const ROUTES = {
+  '/conversations': 'GET',
+  '/billing/invoices': 'GET, POST',
+  '/oauth/token': 'POST',
+  '/oauth/revoke': 'POST',
+};
+
+/** The answer to a request no route took: 405 with `Allow` for a known path, else 404. */
+export function noRoute(path) {
+  const allow = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+  return allow
+    ? { status: 405, headers: { allow }, body: { error: 'method_not_allowed' } }
+    : { status: 404, body: { error: 'not_found' } };
+}
+
+/** The answer to a body over the size limit. */
+export const TOO_LARGE = {
+  status: 413,
+  body: { error: 'invalid_request', error_description: 'The request body is too large' },
+};
+
 /**
  * Parse a JSON request body, tolerating none: `undefined` for a missing, non-JSON or malformed body.
  *

@@ -32,7 +32,7 @@ export function createAuthServer({ now = Date.now, onEvent } = {}) {
   const clients = createClientRegistry();
   const signer = createTokenSigner();
   const denyList = memoryDenyList({ now });
-  const stats = { tokensIssued: 0, events: [] };
+  const stats = { tokensIssued: 0 };
 
   const tokens = jwt({
     algorithms: ['ES256'],
@@ -47,10 +47,7 @@ export function createAuthServer({ now = Date.now, onEvent } = {}) {
     realm: 'agent-api',
     now,
     methods: [apiKey({ prefix: API_KEY_PREFIX, lookup: (hash) => keys.get(hash) }), tokens],
-    onEvent: (event) => {
-      stats.events.push(event);
-      onEvent?.(event);
-    },
+    onEvent,
   });
   // Revocation verifies a token with the same rules, but without counting it as an API call.
   const tokenVerifier = createAuthenticator({ realm: 'agent-api', now, methods: [tokens] });
