@@ -5,6 +5,11 @@ import type { ErrorsMode } from './types.js';
 /**
  * Answer a failure: send the default response, or hand the error to Express's error flow
  * (`errors: 'throw'`, anything that is not an `AuthError`, or a response already started).
+ *
+ * @example
+ * ```ts
+ * answer(err, res, next, 'respond');
+ * ```
  */
 export function answer(err: unknown, res: Response, next: NextFunction, mode: ErrorsMode): void {
   if (mode === 'throw' || !isAuthError(err) || res.headersSent) {

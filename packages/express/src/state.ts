@@ -9,12 +9,26 @@ interface Remembered {
 // Kept off the request object, so nothing the client controls can forge it.
 const states = new WeakMap<object, Remembered>();
 
-/** Record that `authenticate()` ran on this request, for the scope guards after it. */
+/**
+ * Record that `authenticate()` ran on this request, for the scope guards after it.
+ *
+ * @example
+ * ```ts
+ * remember(req, { principal, realm: authenticator.realm }, 'respond');
+ * ```
+ */
 export function remember(req: object, state: AuthState, errors: ErrorsMode): void {
   states.set(req, { state, errors });
 }
 
-/** What `authenticate()` recorded for this request, if it ran. */
+/**
+ * What `authenticate()` recorded for this request, if it ran.
+ *
+ * @example
+ * ```ts
+ * const err = check(recall(req)?.state);
+ * ```
+ */
 export function recall(req: object): Remembered | undefined {
   return states.get(req);
 }

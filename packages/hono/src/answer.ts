@@ -6,6 +6,11 @@ import type { ErrorsMode } from './types.js';
 /**
  * Answer a failure: throw an `HTTPException` carrying the prepared response (the default),
  * or return that response (`errors: 'respond'`). Anything not an `AuthError` is rethrown.
+ *
+ * @example
+ * ```ts
+ * return answer(c, err, 'throw');
+ * ```
  */
 export function answer(c: Context, err: unknown, mode: ErrorsMode): Response {
   if (!isAuthError(err)) throw err;

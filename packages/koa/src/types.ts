@@ -1,9 +1,24 @@
 import type { Principal } from '@portcullis/core';
 
-/** How `authenticate()` answers a failed request. */
+/**
+ * How `authenticate()` answers a failed request.
+ *
+ * @example
+ * ```ts
+ * const mode: ErrorsMode = 'throw';
+ * app.use(authenticate(authenticator, { errors: mode }));
+ * ```
+ */
 export type ErrorsMode = 'respond' | 'throw';
 
-/** Options of {@link authenticate}. */
+/**
+ * Options of `authenticate()`.
+ *
+ * @example
+ * ```ts
+ * router.get('/feed', authenticate(authenticator, { optional: true }), feed);
+ * ```
+ */
 export interface AuthenticateOptions {
   /**
    * Let a request with no credential through with no `ctx.state.auth`. A bad credential is
