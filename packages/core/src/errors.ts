@@ -238,7 +238,15 @@ export function serverError(code: AuthErrorCode, cause?: unknown): AuthError {
   });
 }
 
-/** The complete HTTP answer to an {@link AuthError}, ready for any framework to send. */
+/**
+ * The complete HTTP answer to an {@link AuthError}, ready for any framework to send.
+ *
+ * @example
+ * ```ts
+ * const answer: AuthErrorResponse = errorResponse(err);
+ * return new Response(answer.body, answer);
+ * ```
+ */
 export interface AuthErrorResponse {
   status: AuthErrorStatus;
   /** The error's own headers, plus `content-type` (JSON) and `cache-control: no-store`. */
