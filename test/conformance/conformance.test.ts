@@ -1,3 +1,4 @@
+import type { AuthEvent } from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS, type Target } from './apps.js';
 import { BARE, NONE, SCENARIOS, type Scenario } from './scenarios.js';
@@ -36,11 +37,19 @@ function checkAnswer(
   }
 }
 
+function outcomeOf(s: Scenario): AuthEvent['outcome'] {
+  if (s.status === 200) return s.seen === null ? 'anonymous' : 'success';
+  return s.status === 403 ? 'success' : 'failure';
+}
+
 describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
   const targets = new Map<Setup, Target>();
+  const events: AuthEvent[] = [];
   beforeAll(async () => {
     const w = await world;
-    for (const setup of SETUPS) targets.set(setup, await factory(w.authenticator(setup)));
+    for (const setup of SETUPS) {
+      targets.set(setup, await factory(w.authenticator(setup, (e) => events.push(e))));
+    }
   });
   afterAll(async () => {
     for (const t of targets.values()) await t.close();
@@ -48,14 +57,18 @@ describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_n, s) => {
     const headers = s.send(creds);
+    events.length = 0;
     const res = await targets.get(s.setup)!.send(s.path, headers);
     checkAnswer(s, res.status, res.header, res.text);
+    // The adapter authenticated once: one audit event, with the outcome the answer implies.
+    expect(events.map((e) => e.outcome)).toEqual([outcomeOf(s)]);
     // Nothing the client sent as a credential comes back to it.
     for (const [, value] of headers) {
       const secret = value.replace(/^Bearer /, '');
       if (secret.length < 16) continue;
       expect(res.text).not.toContain(secret);
       expect(res.header('www-authenticate') ?? '').not.toContain(secret);
+      expect(JSON.stringify(events)).not.toContain(secret);
     }
   });
 });

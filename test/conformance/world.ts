@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import {
   type ApiKeyRecord,
+  type AuthEvent,
+  type Authenticator,
   apiKey,
   createAuthenticator,
   type DenyList,
@@ -48,7 +50,7 @@ export interface World {
   signers: Signers;
   denyList: DenyList;
   /** A fresh authenticator for `setup`: every app gets its own, so no cache is shared. */
-  authenticator(setup: Setup): ReturnType<typeof createAuthenticator>;
+  authenticator(setup: Setup, onEvent?: (event: AuthEvent) => void): Authenticator;
 }
 
 async function keyPair(alg: string, kid: string): Promise<{ priv: CryptoKey; jwk: JWK }> {
@@ -135,7 +137,12 @@ export async function makeWorld(): Promise<World> {
     keys,
     signers: { rs256: rs.priv, es256: es.priv, eddsa: ed.priv, hs256 },
     denyList,
-    authenticator: (setup) =>
-      createAuthenticator({ realm: REALM, methods: methods[setup](), now: () => NOW }),
+    authenticator: (setup, onEvent) =>
+      createAuthenticator({
+        realm: REALM,
+        methods: methods[setup](),
+        now: () => NOW,
+        ...(onEvent === undefined ? {} : { onEvent }),
+      }),
   };
 }
