@@ -47,7 +47,7 @@ export function fakeAuthenticator(
     realm,
     async authenticate(request, opts) {
       const principal = typeof answer === 'function' ? await answer(request) : answer;
-      if (principal !== null) return principal;
+      if (principal !== null && principal !== undefined) return principal;
       if (opts?.optional === true) return null;
       throw new AuthError({
         status: 401,

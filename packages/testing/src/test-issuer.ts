@@ -126,7 +126,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const key = await makeSigningKey(algorithm, kid);
   let otherKey: Promise<SigningKey> | undefined;
 
-  const jwks = key.publicJwk ? { keys: [key.publicJwk] } : undefined;
+  const jwks = key.publicJwk ? { keys: [{ ...key.publicJwk }] } : undefined;
   const jwtOptions: TestJwtOptions = key.secret
     ? { algorithms: [algorithm], issuer, audience, secret: key.secret }
     : { algorithms: [algorithm], issuer, audience, jwks: { keys: [key.publicJwk as JWK] } };
