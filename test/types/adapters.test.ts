@@ -1,0 +1,63 @@
+import type { Authenticator, Principal } from '@portcullis/core';
+import * as ex from '@portcullis/express';
+import * as ho from '@portcullis/hono';
+import * as ko from '@portcullis/koa';
+import express4 from 'express4';
+import { Hono } from 'hono';
+import Koa2 from 'koa2';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+
+// The public contract: the same three names, with the same parameters, in every adapter.
+describe('the adapters share one contract', () => {
+  it('export the same names, the three fixed ones among them', () => {
+    const names = (adapter: object) => Object.keys(adapter).sort();
+    expect(names(ex)).toEqual(
+      expect.arrayContaining(['authenticate', 'requireAnyScope', 'requireScope']),
+    );
+    expect(names(ko)).toEqual(names(ex));
+    expect(names(ho)).toEqual(names(ex));
+  });
+
+  it('take the same parameters', () => {
+    type Options = { optional?: boolean; errors?: 'respond' | 'throw' } | undefined;
+    for (const authenticate of [ex.authenticate, ko.authenticate]) {
+      expectTypeOf(authenticate).parameter(0).toEqualTypeOf<Authenticator>();
+      expectTypeOf(authenticate).parameter(1).toEqualTypeOf<Options>();
+    }
+    expectTypeOf(ho.authenticate).toBeCallableWith({} as Authenticator, {} as NonNullable<Options>);
+    for (const guard of [
+      ex.requireScope,
+      ex.requireAnyScope,
+      ko.requireScope,
+      ho.requireAnyScope,
+    ]) {
+      expectTypeOf(guard).parameters.toEqualTypeOf<string[]>();
+    }
+  });
+});
+
+describe('the principal is typed on the older majors too', () => {
+  it('req.auth on Express 4', () => {
+    express4().get('/', ex.requireScope('a'), (req, res) => {
+      expectTypeOf(req.auth).toEqualTypeOf<Principal | undefined>();
+      res.end();
+    });
+  });
+
+  it('ctx.state.auth on Koa 2', () => {
+    new Koa2().use((ctx) => {
+      expectTypeOf(ctx.state.auth).toEqualTypeOf<Principal | undefined>();
+    });
+  });
+
+  it('c.var.auth on Hono, with and without AuthVariables', () => {
+    new Hono<{ Variables: ho.AuthVariables }>().get('/', (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+      return c.body(null);
+    });
+    new Hono().get('/', (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal | undefined>();
+      return c.body(null);
+    });
+  });
+});
