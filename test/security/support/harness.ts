@@ -108,6 +108,11 @@ export async function scenario(adapter: AdapterName, options: ScenarioOptions): 
   };
 }
 
+function describeAnswer(answer: ObservedAnswer): string {
+  const last = answer.events.slice(-2);
+  return `${answer.status} ${answer.body.slice(0, 300)} events(last ${last.length} of ${answer.events.length})=${JSON.stringify(last)}`;
+}
+
 /**
  * Assert an RFC 6750 rejection: the status, a `WWW-Authenticate: Bearer` challenge with the
  * right error word, the JSON body, nothing escaped the adapter, and (when given) that the audit
@@ -123,7 +128,7 @@ export function expectRejected(
   status: 400 | 401 | 403 | 500 | 503 | readonly number[],
   codes?: readonly string[],
 ): void {
-  const context = `${answer.status} ${answer.body} events=${JSON.stringify(answer.events)}`;
+  const context = describeAnswer(answer);
   const statuses = typeof status === 'number' ? [status] : status;
   expect(statuses, context).toContain(answer.status);
   expect(answer.headers['x-escaped'], `an error escaped the adapter: ${context}`).toBeUndefined();
@@ -160,7 +165,7 @@ export function expectRejected(
  * ```
  */
 export function expectAccepted(answer: ObservedAnswer): Record<string, unknown> {
-  const context = `${answer.status} ${answer.body} events=${JSON.stringify(answer.events)}`;
+  const context = describeAnswer(answer);
   expect(answer.status, context).toBe(200);
   expect(answer.json?.['ok'], context).toBe(true);
   return answer.json!;
