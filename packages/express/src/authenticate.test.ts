@@ -124,6 +124,25 @@ describe.each(EXPRESSES)('authenticate() on %s', (_name, makeApp) => {
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
+  it('passes a rejection that is not an AuthError to next(err), never an unhandled rejection', async () => {
+    const broken = { realm: 'test', authenticate: () => Promise.reject(new Error('bug')) };
+    const app = makeApp();
+    app.get('/me', authenticate(broken), echo);
+    app.use(showError);
+    const res = await request(app).get('/me').set('x-api-key', 'fk_admin');
+    expect(res.status).toBe(418);
+  });
+
+  it('routes a handler that throws after authenticate() to the error handler', async () => {
+    const app = makeApp();
+    app.get('/me', authenticate(fakeAuthenticator()), () => {
+      throw Object.assign(new Error('handler bug'), { code: 'E_HANDLER', status: 500 });
+    });
+    app.use(showError);
+    const res = await request(app).get('/me').set('x-api-key', 'fk_admin');
+    expect(res.body).toEqual({ caught: 'E_HANDLER', status: 500 });
+  });
+
   it('refuses bad options at construction with a TypeError', () => {
     expect(() => authenticate({} as never)).toThrow(TypeError);
     expect(() => authenticate(fakeAuthenticator(), { errors: 'log' as never })).toThrow(

@@ -130,6 +130,15 @@ describe('authenticate() options', () => {
     expect(res.status).toBe(401);
   });
 
+  it('rethrows a rejection that is not an AuthError, which Hono answers 500', async () => {
+    const broken = { realm: 'test', authenticate: () => Promise.reject(new Error('bug')) };
+    const app = new Hono();
+    app.get('/me', authenticate(broken), echo);
+    const res = await get(app, ['x-api-key', 'k']);
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain('bug');
+  });
+
   it('refuses bad options at construction with a TypeError', () => {
     expect(() => authenticate({} as never)).toThrow(TypeError);
     expect(() => authenticate(fakeAuthenticator(), { errors: 'log' as never })).toThrow(

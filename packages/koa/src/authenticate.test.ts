@@ -124,6 +124,15 @@ describe.each(KOAS)('authenticate() on %s', (_name, make) => {
     expect(res.text).toBe('Internal Server Error');
   });
 
+  it('throws a rejection that is not an AuthError into Koa, which answers 500', async () => {
+    const broken = { realm: 'test', authenticate: () => Promise.reject(new Error('bug')) };
+    const res = await request(appOf(make, authenticate(broken)))
+      .get('/')
+      .set('x-api-key', 'k');
+    expect(res.status).toBe(500);
+    expect(res.text).not.toContain('bug');
+  });
+
   it('refuses bad options at construction with a TypeError', () => {
     expect(() => authenticate({} as never)).toThrow(TypeError);
     expect(() => authenticate(fakeAuthenticator(), { errors: 'log' as never })).toThrow(
