@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { Router } from '@koa/router';
 import type { Authenticator, Principal } from '@portcullis/core';
 import * as ex from '@portcullis/express';
@@ -112,7 +113,7 @@ function koa(make: () => Koa): AppFactory {
   };
 }
 
-const hono: AppFactory = async (authenticator) => {
+function honoApp(authenticator: Authenticator): Hono {
   const app = new Hono();
   const auth = ho.authenticate(authenticator);
   const handler = (c: Context) => c.json(seen(c.var.auth));
@@ -121,6 +122,12 @@ const hono: AppFactory = async (authenticator) => {
   app.get('/read', auth, ho.requireScope('conversations:read'), handler);
   app.get('/write', auth, ho.requireScope('billing:write'), handler);
   app.get('/any', auth, ho.requireAnyScope('billing:read', 'billing:write'), handler);
+  return app;
+}
+
+/** Hono in memory: `app.request()`, repeated headers appended to one Fetch `Headers`. */
+const hono: AppFactory = async (authenticator) => {
+  const app = honoApp(authenticator);
   return {
     async send(path, pairs) {
       const headers = new Headers();
@@ -133,11 +140,16 @@ const hono: AppFactory = async (authenticator) => {
   };
 };
 
-/** The five apps every scenario runs on. */
+/** Hono on Node over real HTTP, through @hono/node-server. */
+const honoOnNode: AppFactory = (authenticator) =>
+  serve(getRequestListener(honoApp(authenticator).fetch));
+
+/** The apps every scenario runs on: five frameworks, and Hono both in memory and on Node. */
 export const ADAPTERS: ReadonlyArray<readonly [string, AppFactory]> = [
   ['Express 5', express(() => express5())],
   ['Express 4', express(() => express4())],
   ['Koa 3', koa(() => new Koa())],
   ['Koa 2', koa(() => new Koa2())],
   ['Hono', hono],
+  ['Hono on @hono/node-server', honoOnNode],
 ];
