@@ -1,13 +1,12 @@
-import { scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core';
 import type { RequestHandler } from 'express';
 import { answer } from './answer.js';
-import { recall } from './state.js';
 
 function guard(mode: 'all' | 'any', scopes: readonly string[]): RequestHandler {
   const check = scopeGuard(mode, scopes);
   return function portcullisRequireScope(req, res, next) {
-    const remembered = recall(req);
-    const err = check(remembered?.state);
+    const remembered = recallAuth(req);
+    const err = check(remembered);
     if (err === undefined) next();
     else answer(err, res, next, remembered?.errors ?? 'respond');
   };

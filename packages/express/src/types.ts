@@ -1,15 +1,6 @@
-import type { Principal } from '@portcullis/core';
+import type { ErrorsMode, Principal } from '@portcullis/core';
 
-/**
- * How `authenticate()` answers a failed request.
- *
- * @example
- * ```ts
- * const mode: ErrorsMode = 'throw';
- * app.use(authenticate(authenticator, { errors: mode }));
- * ```
- */
-export type ErrorsMode = 'respond' | 'throw';
+export type { ErrorsMode };
 
 /**
  * Options of `authenticate()`.

@@ -1,20 +1,13 @@
-import { type Authenticator, fromFetchHeaders, type Principal } from '@portcullis/core';
+import {
+  type Authenticator,
+  adapterOptions,
+  fromFetchHeaders,
+  type Principal,
+  rememberAuth,
+} from '@portcullis/core';
 import type { MiddlewareHandler } from 'hono';
 import { answer } from './answer.js';
-import { remember } from './state.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
-
-function validate(authenticator: Authenticator, options: AuthenticateOptions): void {
-  if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('authenticate() needs the authenticator made by createAuthenticator()');
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('authenticate(): options must be an object');
-  }
-  if (options.errors !== undefined && options.errors !== 'respond' && options.errors !== 'throw') {
-    throw new TypeError("authenticate(): `errors` must be 'respond' or 'throw'");
-  }
-}
 
 /**
  * Hono middleware for any runtime: verify the request's API key or bearer token and set
@@ -47,9 +40,7 @@ export function authenticate(
 ):
   | MiddlewareHandler<{ Variables: AuthVariables }>
   | MiddlewareHandler<{ Variables: OptionalAuthVariables }> {
-  validate(authenticator, options);
-  const optional = options.optional === true;
-  const mode = options.errors ?? 'throw';
+  const { optional, errors: mode } = adapterOptions(authenticator, options, 'throw');
   const middleware: MiddlewareHandler<{ Variables: OptionalAuthVariables }> =
     async function portcullisAuthenticate(c, next) {
       let principal: Principal | null;
@@ -59,7 +50,7 @@ export function authenticate(
       } catch (err) {
         return answer(c, err, mode);
       }
-      remember(c, { principal, realm: authenticator.realm }, mode);
+      rememberAuth(c, { principal, realm: authenticator.realm, errors: mode });
       if (principal !== null) c.set('auth', principal);
       await next();
     };

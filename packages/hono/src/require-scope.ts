@@ -1,13 +1,12 @@
-import { scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core';
 import type { MiddlewareHandler } from 'hono';
 import { answer } from './answer.js';
-import { recall } from './state.js';
 
 function guard(mode: 'all' | 'any', scopes: readonly string[]): MiddlewareHandler {
   const check = scopeGuard(mode, scopes);
   return async function portcullisRequireScope(c, next) {
-    const remembered = recall(c);
-    const err = check(remembered?.state);
+    const remembered = recallAuth(c);
+    const err = check(remembered);
     if (err !== undefined) return answer(c, err, remembered?.errors ?? 'throw');
     await next();
   };

@@ -1,20 +1,13 @@
-import { type Authenticator, fromNodeHeaders, type Principal } from '@portcullis/core';
+import {
+  type Authenticator,
+  adapterOptions,
+  fromNodeHeaders,
+  type Principal,
+  rememberAuth,
+} from '@portcullis/core';
 import type { Middleware } from 'koa';
 import { answer } from './answer.js';
-import { remember } from './state.js';
 import type { AuthenticateOptions } from './types.js';
-
-function validate(authenticator: Authenticator, options: AuthenticateOptions): void {
-  if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('authenticate() needs the authenticator made by createAuthenticator()');
-  }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('authenticate(): options must be an object');
-  }
-  if (options.errors !== undefined && options.errors !== 'respond' && options.errors !== 'throw') {
-    throw new TypeError("authenticate(): `errors` must be 'respond' or 'throw'");
-  }
-}
 
 /**
  * Koa 2 and 3 middleware: verify the request's API key or bearer token and set
@@ -35,9 +28,7 @@ export function authenticate(
   authenticator: Authenticator,
   options: AuthenticateOptions = {},
 ): Middleware {
-  validate(authenticator, options);
-  const optional = options.optional === true;
-  const mode = options.errors ?? 'respond';
+  const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
   return async function portcullisAuthenticate(ctx, next) {
     let principal: Principal | null;
     try {
@@ -47,7 +38,7 @@ export function authenticate(
       answer(ctx, err, mode);
       return;
     }
-    remember(ctx.req, { principal, realm: authenticator.realm }, mode);
+    rememberAuth(ctx.req, { principal, realm: authenticator.realm, errors: mode });
     if (principal !== null) ctx.state.auth = principal;
     await next();
   };

@@ -1,13 +1,12 @@
-import { scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core';
 import type { Middleware } from 'koa';
 import { answer } from './answer.js';
-import { recall } from './state.js';
 
 function guard(mode: 'all' | 'any', scopes: readonly string[]): Middleware {
   const check = scopeGuard(mode, scopes);
   return async function portcullisRequireScope(ctx, next) {
-    const remembered = recall(ctx.req);
-    const err = check(remembered?.state);
+    const remembered = recallAuth(ctx.req);
+    const err = check(remembered);
     if (err !== undefined) return answer(ctx, err, remembered?.errors ?? 'respond');
     await next();
   };

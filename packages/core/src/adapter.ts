@@ -1,0 +1,76 @@
+import type { AuthState } from './scopes.js';
+import type { Authenticator } from './types.js';
+
+/** How an adapter answers a failure: send the response itself, or throw into the framework's error flow. */
+export type ErrorsMode = 'respond' | 'throw';
+
+/** The options every adapter's `authenticate()` takes. */
+export interface AdapterOptions {
+  optional?: boolean;
+  errors?: ErrorsMode;
+}
+
+/** What an adapter records for one request once `authenticate()` has run. */
+export interface RequestAuth extends AuthState {
+  /** How the scope guards after it answer, the same way as `authenticate()`. */
+  errors: ErrorsMode;
+}
+
+/**
+ * Check an adapter's `authenticate(authenticator, options)` arguments once, at construction, and
+ * settle the defaults. Throws `TypeError` for a mistake.
+ *
+ * @example
+ * ```ts
+ * const { optional, errors } = adapterOptions(authenticator, options, 'respond');
+ * ```
+ */
+export function adapterOptions(
+  authenticator: Authenticator,
+  options: AdapterOptions,
+  defaultErrors: ErrorsMode,
+): { optional: boolean; errors: ErrorsMode } {
+  if (typeof authenticator?.authenticate !== 'function') {
+    throw new TypeError('authenticate() needs the authenticator made by createAuthenticator()');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('authenticate(): options must be an object');
+  }
+  const { optional, errors } = options;
+  if (optional !== undefined && typeof optional !== 'boolean') {
+    throw new TypeError('authenticate(): `optional` must be a boolean');
+  }
+  if (errors !== undefined && errors !== 'respond' && errors !== 'throw') {
+    throw new TypeError("authenticate(): `errors` must be 'respond' or 'throw'");
+  }
+  return { optional: optional === true, errors: errors ?? defaultErrors };
+}
+
+// Kept off the request object and the framework's context variables, which application code can
+// set: a guard passes only on what `authenticate()` itself recorded.
+const recorded = new WeakMap<object, RequestAuth>();
+
+/**
+ * Record what `authenticate()` found for a request, keyed by an object that lives as long as the
+ * request (Express `req`, Koa `ctx.req`, Hono `c`).
+ *
+ * @example
+ * ```ts
+ * rememberAuth(req, { principal, realm: authenticator.realm, errors });
+ * ```
+ */
+export function rememberAuth(request: object, auth: RequestAuth): void {
+  recorded.set(request, auth);
+}
+
+/**
+ * What `authenticate()` recorded for a request, or `undefined` when it did not run on it.
+ *
+ * @example
+ * ```ts
+ * const err = scopeGuard('all', ['billing:read'])(recallAuth(req));
+ * ```
+ */
+export function recallAuth(request: object): RequestAuth | undefined {
+  return recorded.get(request);
+}
