@@ -199,8 +199,10 @@ export async function buildApp(
     adapter,
     async get(path, headers) {
       const grouped = new Map<string, string[]>();
+      // Header names are case-insensitive: `X-Api-Key` and `x-api-key` are one header, sent twice.
       for (const [name, value] of pairsOf(headers)) {
-        grouped.set(name, [...(grouped.get(name) ?? []), value]);
+        const lower = name.toLowerCase();
+        grouped.set(lower, [...(grouped.get(lower) ?? []), value]);
       }
       let req = supertest(srv).get(path);
       try {

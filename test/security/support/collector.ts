@@ -11,6 +11,8 @@ export interface Observed {
 const MIN_SECRET_LENGTH = 8;
 const secrets = new Set<string>();
 const observed: Observed[] = [];
+// Most answers repeat byte for byte (every 401 of a fuzz run): keep each distinct one once.
+const seen = new Set<string>();
 
 /**
  * Mark a value as secret: a token, key, key hash, signing secret or claim value. The leak check
@@ -38,6 +40,9 @@ export function secret<T extends string>(value: T): T {
  */
 export function observe(kind: string, value: unknown): void {
   const text = typeof value === 'string' ? value : safeStringify(value);
+  const key = `${kind}\u0000${text}`;
+  if (seen.has(key)) return;
+  seen.add(key);
   observed.push({ kind, text });
 }
 
