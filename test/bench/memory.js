@@ -1,8 +1,10 @@
 // Heap held by the Portcullis caches with default bounds: after 1,000, 10,000 and 100,000
 // distinct tokens (and API keys) seen. Tokens and keys are made one at a time and dropped, so the
 // only thing that keeps them is the cache. Needs --expose-gc.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { makeKeys, mintToken } from './lib/keys.js';
-import { need } from './lib/portcullis.js';
+import { loadPortcullis, need } from './lib/portcullis.js';
 import { renderTable } from './lib/table.js';
 
 const CHECKPOINTS = [1_000, 10_000, 100_000];
@@ -49,11 +51,11 @@ async function apiKeyCache(core, checkpoints, found) {
   const ctx = { now: Date.now, realm: 'api' };
   const points = await grow(async (i) => {
     const { key } = core.generateApiKey({ prefix: 'pcs' });
+    void i;
     try {
       await method.verify(key, ctx);
     } catch (err) {
       if (found || err?.status !== 401) throw err;
-      void i;
     }
   }, checkpoints);
   return {
@@ -62,27 +64,52 @@ async function apiKeyCache(core, checkpoints, found) {
   };
 }
 
-/** Measure every cache; rows or a reason per cache. */
+const KINDS = {
+  jwt: (core, checkpoints) => jwtCache(core, checkpoints),
+  'api-found': (core, checkpoints) => apiKeyCache(core, checkpoints, true),
+  'api-unknown': (core, checkpoints) => apiKeyCache(core, checkpoints, false),
+};
+
+/** Measure one cache kind in a fresh child process, so nothing else shares its heap. */
+function inChild(kind, checkpoints) {
+  return new Promise((resolve) => {
+    const child = fork(fileURLToPath(import.meta.url), ['--child', kind, checkpoints.join(',')], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let answer = { label: kind, error: 'the child process exited without an answer' };
+    child.once('message', (m) => {
+      answer = m;
+    });
+    child.once('exit', () => resolve(answer));
+  });
+}
+
+/** Measure every cache, each in its own process; rows or a reason per cache. */
 export async function runMemory(pc, opts, log) {
-  if (typeof globalThis.gc !== 'function') {
-    return { error: 'run node with --expose-gc for the memory figures' };
-  }
+  void pc;
   const checkpoints = opts.quick ? [1_000, 10_000] : CHECKPOINTS;
   const results = [];
-  for (const [name, run] of [
-    ['jwt', (core) => jwtCache(core, checkpoints)],
-    ['api-found', (core) => apiKeyCache(core, checkpoints, true)],
-    ['api-unknown', (core) => apiKeyCache(core, checkpoints, false)],
-  ]) {
-    try {
-      const r = await run(need(pc.core));
-      log(`  memory ${r.label}: ${r.points.map((p) => mib(p.bytes)).join(' / ')}`);
-      results.push(r);
-    } catch (err) {
-      results.push({ label: name, error: String(err?.message ?? err).slice(0, 80) });
-    }
+  for (const kind of Object.keys(KINDS)) {
+    const r = await inChild(kind, checkpoints);
+    if (r.points) log(`  memory ${r.label}: ${r.points.map((p) => mib(p.bytes)).join(' / ')}`);
+    results.push(r);
   }
   return { checkpoints, results };
+}
+
+async function child(kind, checkpoints) {
+  try {
+    if (typeof globalThis.gc !== 'function') throw new Error('needs --expose-gc');
+    const pc = await loadPortcullis();
+    process.send(await KINDS[kind](need(pc.core), checkpoints));
+  } catch (err) {
+    process.send({ label: kind, error: String(err?.message ?? err).slice(0, 80) });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4].split(',').map(Number));
 }
 
 /** Render the memory table. */

@@ -2,6 +2,7 @@
 // its peers and raw node:crypto, then the cache memory figures. `--http` (or `http`): requests/s
 // of real servers on 127.0.0.1 driven by autocannon. See README.md.
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
 import { loadPortcullis } from './lib/portcullis.js';
 import { microTargets } from './lib/targets.js';
@@ -10,18 +11,19 @@ import { renderApiKeys, runApiKeys } from './micro/api-key.js';
 import { renderAlgorithm, runMicro } from './micro/run-micro.js';
 
 const USAGE = `usage: node --expose-gc bench/run.js [http|--http] [--quick] [--markdown]
-                 [--only=HS256,RS256,...] [--no-memory] [--verbose] [--json=FILE]`;
+                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE]`;
 
 function parseArgs(argv) {
-  const opts = { mode: 'micro', quick: false, markdown: false, memory: true, verbose: false };
+  const opts = { mode: 'micro', quick: false, markdown: false, memory: true, quiet: false };
   for (const arg of argv) {
     if (arg === 'http' || arg === '--http') opts.mode = 'http';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
-    else if (arg === '--verbose') opts.verbose = true;
+    else if (arg === '--quiet') opts.quiet = true;
     else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
     else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
+    else if (arg.startsWith('--rounds=')) opts.rounds = Number(arg.slice(9));
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -30,7 +32,18 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
+  opts.rounds ??= opts.quick ? 1 : 2;
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
+    console.error(`--rounds must be a positive integer\n${USAGE}`);
+    process.exit(2);
+  }
   return opts;
+}
+
+function load() {
+  const [one, five] = os.loadavg();
+  const busy = one > os.cpus().length * 0.5;
+  return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)${busy ? ' — the machine is busy: expect noisy numbers' : ''}`;
 }
 
 function section(title, { table, notes }) {
@@ -63,9 +76,12 @@ async function micro(opts, log) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const log = opts.verbose ? (m) => console.error(m) : (m) => process.stderr.write(`${m}\n`);
-  console.log(`Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''})`);
+  const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
+  console.log(
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}, ${opts.rounds} round(s), lowest median kept)`,
+  );
   for (const l of describeLines()) console.log(l);
+  console.log(`at start: ${load()}`);
   let out;
   if (opts.mode === 'http') {
     const { runHttp } = await import('./http/run-http.js');
@@ -73,6 +89,7 @@ async function main() {
   } else {
     out = await micro(opts, log);
   }
+  console.log(`at end: ${load()}`);
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: describe(), ...out }, null, 2));
 }
 
