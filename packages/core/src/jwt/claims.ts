@@ -94,14 +94,22 @@ export function checkTimes(
   }
 }
 
+// One client sends the same scope string over and over: remember a few splits.
+const splits = new Map<string, readonly string[]>();
+
+function splitScopes(value: string): readonly string[] {
+  let scopes = splits.get(value);
+  if (scopes === undefined) {
+    scopes = Object.freeze(value.split(' ').filter((s) => s !== ''));
+    if (splits.size >= 256) splits.clear();
+    splits.set(value, scopes);
+  }
+  return scopes;
+}
+
 function scopesOf(value: unknown, claim: string, realm: string, jti: unknown): readonly string[] {
   if (value === undefined) return EMPTY;
-  if (typeof value === 'string') {
-    const parts = value.split(' ');
-    return Object.freeze(
-      parts.length === 1 ? parts.filter(Boolean) : parts.filter((s) => s !== ''),
-    );
-  }
+  if (typeof value === 'string') return splitScopes(value);
   if (claim !== 'scope' && Array.isArray(value) && value.every((s) => typeof s === 'string')) {
     return Object.freeze(value.filter((s: string) => s !== ''));
   }
@@ -112,6 +120,26 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
   if (typeof aud === 'string') return audiences.includes(aud);
   if (!Array.isArray(aud) || !aud.every((a) => typeof a === 'string')) return false;
   return aud.some((a) => audiences.includes(a));
+}
+
+function missing(name: string, realm: string, jti: unknown): AuthError {
+  return reject(
+    AuthErrorCodes.JWT_CLAIM_MISSING,
+    `The "${name}" claim is missing`,
+    name,
+    realm,
+    jti,
+  );
+}
+
+function invalid(name: string, realm: string, jti: unknown): AuthError {
+  return reject(
+    AuthErrorCodes.JWT_CLAIM_INVALID,
+    `The "${name}" claim is invalid`,
+    name,
+    realm,
+    jti,
+  );
 }
 
 /**
@@ -129,17 +157,13 @@ export function checkClaims(
   realm: string,
 ): Verified {
   const jti = own(payload, 'jti');
-  const missing = (name: string) =>
-    reject(AuthErrorCodes.JWT_CLAIM_MISSING, `The "${name}" claim is missing`, name, realm, jti);
-  const invalid = (name: string) =>
-    reject(AuthErrorCodes.JWT_CLAIM_INVALID, `The "${name}" claim is invalid`, name, realm, jti);
 
-  if (jti !== undefined && typeof jti !== 'string') throw invalid('jti');
+  if (jti !== undefined && typeof jti !== 'string') throw invalid('jti', realm, jti);
   const exp = time(payload, 'exp', realm);
-  if (exp === undefined) throw missing('exp');
+  if (exp === undefined) throw missing('exp', realm, jti);
   const nbf = time(payload, 'nbf', realm);
   const iat = time(payload, 'iat', realm);
-  if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat');
+  if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat', realm, jti);
   const v = { exp, nbf, iat, jti };
   checkTimes(v, config, now, realm);
 
@@ -163,18 +187,19 @@ export function checkClaims(
     );
   }
   const subject = own(payload, config.subjectClaim);
-  if (subject === undefined) throw missing(config.subjectClaim);
-  if (typeof subject !== 'string' || subject === '') throw invalid(config.subjectClaim);
+  if (subject === undefined) throw missing(config.subjectClaim, realm, jti);
+  if (typeof subject !== 'string' || subject === '') throw invalid(config.subjectClaim, realm, jti);
   if ((config.denyList !== undefined || config.isRevoked !== undefined) && jti === undefined) {
-    throw missing('jti');
+    throw missing('jti', realm, jti);
   }
   for (const name of config.requiredClaims)
-    if (own(payload, name) === undefined) throw missing(name);
+    if (own(payload, name) === undefined) throw missing(name, realm, jti);
   const scopes = scopesOf(own(payload, config.scopeClaim), config.scopeClaim, realm, jti);
   let tenant: string | undefined;
   if (config.tenantClaim !== undefined) {
     const value = own(payload, config.tenantClaim);
-    if (value !== undefined && typeof value !== 'string') throw invalid(config.tenantClaim);
+    if (value !== undefined && typeof value !== 'string')
+      throw invalid(config.tenantClaim, realm, jti);
     tenant = value;
   }
   return {

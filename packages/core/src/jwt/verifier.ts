@@ -4,16 +4,14 @@ import { LRUCache } from 'lru-cache';
 import { AuthErrorCodes, unavailable } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { Principal, VerifyContext } from '../types.js';
-import type { Algorithm } from './algorithms.js';
 import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
 import type { JwtCrypto } from './crypto-api.js';
+import { headerReader } from './header.js';
 import type { JwtMethod, JwtOptions } from './jwt.js';
 import { buildKeys } from './keys.js';
-import { normalizeTyp, validateOptions } from './options.js';
-import { decodeObject, looksLikeJws, malformed, split } from './parse.js';
+import { validateOptions } from './options.js';
+import { decodeObject, dots, isCanonicalBase64url, looksLikeJws, malformed } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
-
-const REFUSED_HEADERS = ['crit', 'b64', 'jwk', 'jku', 'x5u', 'x5c'] as const;
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -54,6 +52,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
   const allowed = new Set<string>(config.algorithms);
   const { maxTokenLength, typ, denyList, isRevoked } = config;
   const decode = impl.decodeBase64url;
+  const readHeader = headerReader(allowed, typ, decode);
   const checksRevocation = denyList !== undefined || isRevoked !== undefined;
   const cache =
     config.cache === false
@@ -118,47 +117,18 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       }
     }
 
-    const segments = split(token, realm);
-    const header = decodeObject(segments.header, decode, realm);
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !allowed.has(alg)) {
-      throw reject(
-        AuthErrorCodes.JWT_ALG_NOT_ALLOWED,
-        'The token algorithm is not accepted',
-        'alg',
-        realm,
-      );
+    const [first, second] = dots(token, realm);
+    const { alg, kid } = readHeader(token.slice(0, first), realm);
+    const payloadSegment = token.slice(first + 1, second);
+    const signatureSegment = token.slice(second + 1);
+    if (!isCanonicalBase64url(payloadSegment) || !isCanonicalBase64url(signatureSegment)) {
+      throw malformed('base64url', realm);
     }
-    for (const name of REFUSED_HEADERS) {
-      if (Object.hasOwn(header, name)) {
-        throw reject(
-          AuthErrorCodes.JWT_HEADER_UNSUPPORTED,
-          'The token uses an unsupported header',
-          name,
-          realm,
-        );
-      }
-    }
-    const kid = header.kid;
-    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
-      throw malformed('kid', realm);
-    }
-    if (typ !== undefined) {
-      const given = header.typ;
-      if (typeof given !== 'string' || normalizeTyp(given) !== typ) {
-        throw reject(
-          AuthErrorCodes.JWT_TYP_INVALID,
-          'The token type is not accepted',
-          'typ',
-          realm,
-        );
-      }
-    }
-    let check = source(alg as Algorithm, kid, nowMs, realm);
+    let check = source(alg, kid, nowMs, realm);
     if (typeof check !== 'function') check = await check;
     let ok: boolean | Promise<boolean>;
     try {
-      ok = check(segments.signed, decode(segments.signature));
+      ok = check(token.slice(0, second), decode(signatureSegment));
       if (typeof ok !== 'boolean') ok = await ok;
     } catch {
       ok = false;
@@ -171,7 +141,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
         realm,
       );
     }
-    const payload = decodeObject(segments.payload, decode, realm);
+    const payload = decodeObject(payloadSegment, decode, realm);
     const verified = checkClaims(payload, config, now, realm);
     if (checksRevocation) await revoked(verified, realm);
     if (cache !== undefined) {

@@ -1,0 +1,77 @@
+// The protected header: decoded, checked and remembered by its exact encoded form, since one
+// issuer sends the same few headers over and over. Only headers that passed every check are kept.
+import { AuthErrorCodes } from '../errors.js';
+import type { Algorithm } from './algorithms.js';
+import { reject } from './claims.js';
+import { normalizeTyp } from './options.js';
+import { decodeObject, isCanonicalBase64url, malformed } from './parse.js';
+
+const REFUSED = ['crit', 'b64', 'jwk', 'jku', 'x5u', 'x5c'] as const;
+const REMEMBERED = 64;
+
+/** What the rest of verification needs from a header that passed. */
+export interface Header {
+  alg: Algorithm;
+  kid: string | undefined;
+}
+
+/**
+ * A reader of protected headers for one verifier's settings.
+ *
+ * @example
+ * ```ts
+ * const readHeader = headerReader(new Set(['RS256']), undefined, impl.decodeBase64url);
+ * const { alg, kid } = readHeader(token.slice(0, token.indexOf('.')), 'api');
+ * ```
+ */
+export function headerReader(
+  allowed: ReadonlySet<string>,
+  typ: string | undefined,
+  decode: (value: string) => Uint8Array,
+): (segment: string, realm: string) => Header {
+  const seen = new Map<string, Header>();
+  return (segment, realm) => {
+    const known = seen.get(segment);
+    if (known !== undefined) return known;
+    if (!isCanonicalBase64url(segment)) throw malformed('base64url', realm);
+    const header = decodeObject(segment, decode, realm);
+    const alg = header['alg'];
+    if (typeof alg !== 'string' || !allowed.has(alg)) {
+      throw reject(
+        AuthErrorCodes.JWT_ALG_NOT_ALLOWED,
+        'The token algorithm is not accepted',
+        'alg',
+        realm,
+      );
+    }
+    for (const name of REFUSED) {
+      if (Object.hasOwn(header, name)) {
+        throw reject(
+          AuthErrorCodes.JWT_HEADER_UNSUPPORTED,
+          'The token uses an unsupported header',
+          name,
+          realm,
+        );
+      }
+    }
+    const kid = header['kid'];
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
+      throw malformed('kid', realm);
+    }
+    if (typ !== undefined) {
+      const given = header['typ'];
+      if (typeof given !== 'string' || normalizeTyp(given) !== typ) {
+        throw reject(
+          AuthErrorCodes.JWT_TYP_INVALID,
+          'The token type is not accepted',
+          'typ',
+          realm,
+        );
+      }
+    }
+    const result: Header = { alg: alg as Algorithm, kid };
+    if (seen.size >= REMEMBERED) seen.clear();
+    seen.set(segment, result);
+    return result;
+  };
+}
