@@ -54,18 +54,26 @@ function safeStringify(value: unknown): string {
   }
 }
 
+/** A secret found in something observed: where, which (abbreviated), and the text around it. */
+export interface Leak {
+  kind: string;
+  secret: string;
+  excerpt: string;
+}
+
 /**
- * Every secret that appears in something observed, with where (empty when nothing leaked).
+ * Every secret that appears in any of the observed texts (pure: the check itself is tested).
  *
  * @example
  * ```ts
- * expect(findLeaks()).toEqual([]);
+ * scanForLeaks([{ kind: 'response', text: body }], [token]); // [] when clean
  * ```
  */
-export function findLeaks(): { kind: string; secret: string; excerpt: string }[] {
-  const leaks: { kind: string; secret: string; excerpt: string }[] = [];
-  for (const item of observed) {
-    for (const s of secrets) {
+export function scanForLeaks(items: readonly Observed[], watched: Iterable<string>): Leak[] {
+  const leaks: Leak[] = [];
+  const list = [...watched];
+  for (const item of items) {
+    for (const s of list) {
       const at = item.text.indexOf(s);
       if (at < 0) continue;
       leaks.push({
@@ -76,6 +84,18 @@ export function findLeaks(): { kind: string; secret: string; excerpt: string }[]
     }
   }
   return leaks;
+}
+
+/**
+ * Every watched secret that appears in something this file observed (empty when nothing leaked).
+ *
+ * @example
+ * ```ts
+ * expect(findLeaks()).toEqual([]);
+ * ```
+ */
+export function findLeaks(): Leak[] {
+  return scanForLeaks(observed, secrets);
 }
 
 /** How many things were observed and how many secrets are watched (to prove the check ran). */

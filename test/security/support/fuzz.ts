@@ -8,8 +8,16 @@ export const RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? '') || 200);
 /** A test timeout that grows with the number of runs (a few ms a request, three frameworks). */
 export const FUZZ_TIMEOUT = Math.max(60_000, RUNS * 15);
 
-/** fast-check parameters for every property; a failure prints its seed and path to replay. */
-export const PARAMS: fc.Parameters<unknown> = { numRuns: RUNS, verbose: 1 };
+/**
+ * fast-check parameters for every property. A failure prints its seed and path; replay it with
+ * `FUZZ_SEED=<seed> FUZZ_PATH=<path>`.
+ */
+export const PARAMS: fc.Parameters<unknown> = {
+  numRuns: RUNS,
+  verbose: 1,
+  ...(process.env['FUZZ_SEED'] ? { seed: Number(process.env['FUZZ_SEED']) } : {}),
+  ...(process.env['FUZZ_PATH'] ? { path: process.env['FUZZ_PATH'] } : {}),
+};
 
 /**
  * Assert what holds for every fuzzed request: an answer was made (no crash, nothing escaped the
