@@ -17,7 +17,7 @@ import {
 import type { Algorithm } from './algorithms.js';
 import { createJwtVerifier } from './verifier.js';
 
-const ALGS: Algorithm[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+const ALGS: Algorithm[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
 
 describe.each(IMPLS)('verify on $runtime crypto', (impl) => {
   it.each(ALGS)('accepts a valid %s token and returns the principal', async (alg) => {
