@@ -114,6 +114,5 @@ export async function runMicro(pc, opts, log) {
     log(`round ${round} of ${opts.rounds}`);
     for (const p of prepared) await timeAlgorithm(p, opts, log);
   }
-  for (const p of prepared) for (const row of p.rows) delete row.timed;
   return prepared;
 }
