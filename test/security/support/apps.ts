@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Authenticator } from '@portcullis/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import supertest from 'supertest';
@@ -195,6 +196,12 @@ export async function buildApp(
     };
   }
   const srv = adapter === 'express' ? await expressApp(authenticator) : await koaApp(authenticator);
+  // Listen once (not once a request, as supertest does for an idle server); unref'd, so the
+  // worker can exit with it open.
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  srv.unref();
+  const { port } = srv.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   return {
     adapter,
     async get(path, headers) {
@@ -204,7 +211,7 @@ export async function buildApp(
         const lower = name.toLowerCase();
         grouped.set(lower, [...(grouped.get(lower) ?? []), value]);
       }
-      let req = supertest(srv).get(path);
+      let req = supertest(origin).get(path);
       try {
         for (const [name, values] of grouped) {
           req = req.set(name, (values.length === 1 ? values[0]! : values) as string);

@@ -6,7 +6,7 @@ import type { ObservedAnswer } from './harness.js';
 export const RUNS = Math.max(1, Number(process.env['FUZZ_RUNS'] ?? '') || 200);
 
 /** A test timeout that grows with the number of runs (a few ms a request, three frameworks). */
-export const FUZZ_TIMEOUT = Math.max(60_000, RUNS * 15);
+export const FUZZ_TIMEOUT = Math.max(60_000, RUNS * 30);
 
 /**
  * fast-check parameters for every property. A failure prints its seed and path; replay it with
