@@ -27,17 +27,19 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
       impl,
     );
 
-  it('serves a repeated token from the cache (same frozen claims) until clearCache()', async () => {
+  it('caches a token seen twice and serves it (same frozen claims) until clearCache()', async () => {
     const v = make();
     const t = token();
-    const first = await v.verify(t, ctx());
-    const second = await v.verify(t, ctx());
-    expect(second).toEqual(first);
-    expect(second).not.toBe(first);
-    expect(second.claims).toBe(first.claims);
-    expect(Object.isFrozen(first.claims)).toBe(true);
+    const once = await v.verify(t, ctx());
+    const twice = await v.verify(t, ctx());
+    expect(twice.claims).not.toBe(once.claims); // the first sighting is not cached
+    const hit = await v.verify(t, ctx());
+    expect(hit).toEqual(twice);
+    expect(hit).not.toBe(twice);
+    expect(hit.claims).toBe(twice.claims);
+    expect(Object.isFrozen(twice.claims)).toBe(true);
     v.clearCache();
-    expect((await v.verify(t, ctx())).claims).not.toBe(first.claims);
+    expect((await v.verify(t, ctx())).claims).not.toBe(twice.claims);
   });
 
   it('does not cache with cache: false', async () => {
@@ -49,7 +51,9 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
   it('never uses an entry past exp and re-checks the clock on a hit', async () => {
     const v = make();
     const t = token({ exp: NOW + 10, nbf: NOW - 1 });
+    await v.verify(t, ctx());
     const first = await v.verify(t, ctx());
+    expect((await v.verify(t, ctx())).claims).toBe(first.claims);
     // Past exp but within the tolerance: verified afresh, not served from the cache.
     const later = await v.verify(t, ctx(NOW_MS + 12_000));
     expect(later.claims).not.toBe(first.claims);
@@ -62,29 +66,34 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
 
   it('keeps verifiers apart: a token cached by one is refused by another audience', async () => {
     const t = token();
-    await make().verify(t, ctx());
+    const one = make();
+    await one.verify(t, ctx());
+    await one.verify(t, ctx());
     const other = make({ audience: 'https://other.example.com' });
     await expect(other.verify(t, ctx())).rejects.toMatchObject({ code: C.JWT_AUDIENCE_INVALID });
   });
 
   it('is bounded by count and by total token length', async () => {
-    const byCount = make({ cache: { max: 1 } });
     const a = token({ jti: 'a' });
     const b = token({ jti: 'b' });
-    const firstA = await byCount.verify(a, ctx());
-    await byCount.verify(b, ctx());
-    expect((await byCount.verify(a, ctx())).claims).not.toBe(firstA.claims);
-    const byBytes = make({ cache: { maxBytes: a.length + 10 } });
-    const again = await byBytes.verify(a, ctx());
-    expect((await byBytes.verify(a, ctx())).claims).toBe(again.claims);
-    await byBytes.verify(b, ctx());
-    expect((await byBytes.verify(a, ctx())).claims).not.toBe(again.claims);
+    const cached = async (v: ReturnType<typeof make>, t: string) => {
+      await v.verify(t, ctx());
+      return (await v.verify(t, ctx())).claims;
+    };
+    for (const limits of [{ max: 1 }, { maxBytes: a.length + 10 }]) {
+      const v = make({ cache: limits });
+      const claimsA = await cached(v, a);
+      expect((await v.verify(a, ctx())).claims).toBe(claimsA);
+      await cached(v, b); // evicts a
+      expect((await v.verify(a, ctx())).claims).not.toBe(claimsA);
+    }
   });
 
   it('refuses a revoked jti, also after it was cached, and requires jti with a deny-list', async () => {
     const denyList = memoryDenyList({ now: () => NOW_MS });
     const v = make({ denyList });
     const t = token();
+    await v.verify(t, ctx());
     expect((await v.verify(t, ctx())).subject).toBe('user-1');
     await denyList.revoke('jti-1', NOW + 600);
     const err = await v.verify(t, ctx()).catch((e) => e);
@@ -133,7 +142,8 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
     const t = token();
     await v.verify(t, ctx());
     await v.verify(t, ctx());
-    expect(seen).toEqual(['jti-1:user-1', 'jti-1:user-1']);
+    await v.verify(t, ctx());
+    expect(seen).toEqual(['jti-1:user-1', 'jti-1:user-1', 'jti-1:user-1']);
     revoked = true;
     await expect(v.verify(t, ctx())).rejects.toMatchObject({ code: C.JWT_REVOKED });
     const sync = make({ isRevoked: (jti) => jti === 'jti-2' });

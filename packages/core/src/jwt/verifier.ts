@@ -1,6 +1,5 @@
 // The JWT verifier, parameterised by its crypto implementation so one test suite runs against
 // both node.ts and web.ts. `jwt()` binds it to `#crypto`.
-import { LRUCache } from 'lru-cache';
 import { AuthErrorCodes, unavailable } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { Principal, VerifyContext } from '../types.js';
@@ -12,6 +11,7 @@ import { buildKeys } from './keys.js';
 import { validateOptions } from './options.js';
 import { decodeObject, dots, isCanonicalBase64url, looksLikeJws, malformed } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
+import { VerifiedCache } from './verified-cache.js';
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -54,14 +54,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
   const decode = impl.decodeBase64url;
   const readHeader = headerReader(allowed, typ, decode);
   const checksRevocation = denyList !== undefined || isRevoked !== undefined;
-  const cache =
-    config.cache === false
-      ? undefined
-      : new LRUCache<string, Verified>({
-          max: config.cache.max,
-          maxSize: config.cache.maxBytes,
-          sizeCalculation: (_value, key) => key.length,
-        });
+  const cache = config.cache === false ? undefined : new VerifiedCache(config.cache);
 
   async function revoked(v: Verified, realm: string): Promise<void> {
     const jti = v.jti as string;
@@ -144,10 +137,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     const payload = decodeObject(payloadSegment, decode, realm);
     const verified = checkClaims(payload, config, now, realm);
     if (checksRevocation) await revoked(verified, realm);
-    if (cache !== undefined) {
-      deepFreeze(payload);
-      cache.set(token, verified);
-    }
+    if (cache?.offer(token, verified)) deepFreeze(payload);
     return principalOf(verified);
   }
 
