@@ -115,6 +115,19 @@ describe.each(ADAPTERS)('%s: claims', (adapter) => {
     expectAccepted(await a.bearer(sign(at({ exp: T + 1 }))));
   });
 
+  it('compares fractional times to the millisecond clock, not to a floored second', async () => {
+    // exp is a NumericDate and may carry a fraction (RFC 7519 §2). With no tolerance, a token
+    // whose exp is T + 0.5 has expired at T + 0.9: "now" must be before exp.
+    const a = await app(adapter, { clockTolerance: 0 });
+    clock.now = T * 1000 + 400;
+    expectAccepted(await a.bearer(sign(at({ exp: T + 0.5 }))));
+    clock.now = T * 1000 + 900;
+    expectRejected(await a.bearer(sign(at({ exp: T + 0.5, jti: 'fraction-2' }))), 401, [
+      C.JWT_EXPIRED,
+    ]);
+    clock.now = T * 1000;
+  });
+
   it('expires a token it accepted (and cached) when the clock moves past exp + tolerance', async () => {
     clock.now = T * 1000;
     const a = await app(adapter);

@@ -29,7 +29,9 @@ export interface TestApp {
 }
 
 // The routes: /private (authenticate), /admin (authenticate + requireScope('admin')),
-// /any (requireAnyScope('admin', 'root')), /optional (authenticate optional).
+// /any (requireAnyScope('admin', 'root')), /optional (authenticate optional),
+// /misconfigured (requireScope('admin') with no authenticate: must fail closed),
+// /tamper (a handler that tries to grant itself 'admin' by mutating the principal).
 // A 200 answers the principal's method, subject and scopes, nothing secret.
 
 interface AdapterModule {
@@ -42,6 +44,31 @@ interface PrincipalLike {
   method?: unknown;
   subject?: unknown;
   scopes?: unknown;
+}
+
+// What a careless or hostile handler might do to the principal it was given.
+function tamper(principal: PrincipalLike | null | undefined): void {
+  if (principal === null || principal === undefined) return;
+  const p = principal as { scopes?: unknown; claims?: Record<string, unknown> };
+  const attempts = [
+    () => (p.scopes as string[]).push('admin'),
+    () => {
+      (p.scopes as string[])[0] = 'admin';
+    },
+    () => {
+      if (p.claims) p.claims['scope'] = 'read admin';
+    },
+    () => {
+      if (p.claims) Object.assign(p.claims, { scope: 'admin', scp: ['admin'] });
+    },
+  ];
+  for (const attempt of attempts) {
+    try {
+      attempt();
+    } catch {
+      // Frozen: good.
+    }
+  }
 }
 
 function summary(principal: PrincipalLike | null | undefined) {
@@ -76,6 +103,11 @@ async function expressApp(authenticator: Authenticator): Promise<Server> {
   app.get('/admin', auth, m.requireScope('admin') as RequestHandler, send);
   app.get('/any', auth, m.requireAnyScope('admin', 'root') as RequestHandler, send);
   app.get('/optional', optional, send);
+  app.get('/misconfigured', m.requireScope('admin') as RequestHandler, send);
+  app.get('/tamper', auth, (req, res) => {
+    tamper((req as unknown as { auth?: PrincipalLike }).auth);
+    send(req, res);
+  });
   // Anything that escapes the adapter lands here: the scenarios assert it never does.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     void err;
@@ -101,6 +133,11 @@ async function koaApp(authenticator: Authenticator): Promise<Server> {
   router.get('/admin', auth, m.requireScope('admin') as Mw, send);
   router.get('/any', auth, m.requireAnyScope('admin', 'root') as Mw, send);
   router.get('/optional', optional, send);
+  router.get('/misconfigured', m.requireScope('admin') as Mw, send);
+  router.get('/tamper', auth, (ctx) => {
+    tamper((ctx.state as { auth?: PrincipalLike }).auth);
+    ctx.body = summary((ctx.state as { auth?: PrincipalLike }).auth);
+  });
   app.use(async (ctx, next) => {
     try {
       await next();
@@ -129,6 +166,11 @@ async function honoApp(authenticator: Authenticator) {
   app.get('/admin', auth, m.requireScope('admin') as Mw, send);
   app.get('/any', auth, m.requireAnyScope('admin', 'root') as Mw, send);
   app.get('/optional', optional, send);
+  app.get('/misconfigured', m.requireScope('admin') as Mw, send);
+  app.get('/tamper', auth, (c) => {
+    tamper((c.var as { auth?: PrincipalLike }).auth);
+    return send(c);
+  });
   const { HTTPException } = await import('hono/http-exception');
   app.onError((err, c) => {
     // Hono's way to answer from a middleware (the adapter's default `errors: 'throw'`).
