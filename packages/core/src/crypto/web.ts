@@ -3,6 +3,7 @@
 // key is refused at construction) and imported into Web Crypto once, on first use.
 import type { Algorithm } from '../jwt/algorithms.js';
 import { hashBytes, misfit } from '../jwt/algorithms.js';
+import { decodeBase64url } from '../jwt/base64url.js';
 import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
 import type { JWK, KeyObject } from '../jwt/key-types.js';
 import { readPem } from '../jwt/spki.js';
@@ -10,6 +11,8 @@ import { sha256 } from './sha256.js';
 
 /** Which implementation this is, for diagnostics and benchmarks. */
 export const runtime = 'web' as const;
+
+export { decodeBase64url };
 
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -25,34 +28,6 @@ export function sha256Hex(data: string): string {
 /** `length` cryptographically random bytes. */
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const VALUE = new Uint8Array(128);
-for (let i = 0; i < 64; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
-
-/**
- * Decode base64url (already checked to be canonical by the caller).
- *
- * @example
- * ```ts
- * decodeBase64url('aGk'); // Uint8Array [104, 105]
- * ```
- */
-export function decodeBase64url(value: string): Uint8Array {
-  const out = new Uint8Array((value.length * 3) >> 2);
-  let bits = 0;
-  let buffer = 0;
-  let o = 0;
-  for (let i = 0; i < value.length; i++) {
-    buffer = (buffer << 6) | VALUE[value.charCodeAt(i) & 127]!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
 }
 
 type Handle =

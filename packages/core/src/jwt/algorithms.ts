@@ -42,7 +42,14 @@ export const ALGORITHMS: ReadonlySet<string> = new Set<Algorithm>([
   'Ed25519',
 ]);
 
-/** The hash length in bytes of an algorithm with a SHA-2 suffix (0 for EdDSA). */
+/**
+ * The hash length in bytes of an algorithm with a SHA-2 suffix (0 for EdDSA).
+ *
+ * @example
+ * ```ts
+ * hashBytes('ES384'); // 48
+ * ```
+ */
 export function hashBytes(alg: Algorithm): 32 | 48 | 64 | 0 {
   const bits = alg.slice(2);
   return bits === '256' ? 32 : bits === '384' ? 48 : bits === '512' ? 64 : 0;
@@ -50,7 +57,14 @@ export function hashBytes(alg: Algorithm): 32 | 48 | 64 | 0 {
 
 const CURVE_OF = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as const;
 
-/** Whether `alg` is an HMAC algorithm. */
+/**
+ * Whether `alg` is an HMAC algorithm.
+ *
+ * @example
+ * ```ts
+ * isHmac('HS256'); // true
+ * ```
+ */
 export function isHmac(alg: Algorithm): boolean {
   return alg.startsWith('HS');
 }

@@ -23,6 +23,11 @@ const EMPTY: readonly string[] = Object.freeze([]);
 /**
  * A 401 with a stable code, a generic description and an audit reason (and `jti`, which is only
  * known here, after the signature verified).
+ *
+ * @example
+ * ```ts
+ * throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, jti);
+ * ```
  */
 export function reject(
   code: AuthErrorCode,

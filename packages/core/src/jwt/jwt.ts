@@ -6,7 +6,16 @@ import { createJwtVerifier } from './verifier.js';
 
 export type { Algorithm } from './algorithms.js';
 
-/** Options of the remote key set, when `jwks` is a URL. */
+/**
+ * Options of the remote key set, when `jwks` is a URL. A fetch that fails (timeout, HTTP error,
+ * redirect, too large, not a key set) keeps the cached keys in service; with none cached, requests
+ * answer 503 `ERR_JWKS_UNAVAILABLE`, and the next fetch waits for `cooldown`.
+ *
+ * @example
+ * ```ts
+ * jwt({ ..., jwks: 'https://id.example.com/jwks.json', jwksOptions: { timeout: 2_000, cooldown: 10_000 } });
+ * ```
+ */
 export interface JwksOptions {
   /** Milliseconds before a fetch is abandoned. Default 5,000. */
   timeout?: number;
@@ -22,7 +31,14 @@ export interface JwksOptions {
   fetch?: typeof fetch;
 }
 
-/** Options of {@link jwt}. */
+/**
+ * Options of {@link jwt}. Every mistake throws a `TypeError` at construction.
+ *
+ * @example
+ * ```ts
+ * const options: JwtOptions = { algorithms: ['ES256'], issuer: 'https://id.example.com/', audience: 'api', publicKey: pem };
+ * ```
+ */
 export interface JwtOptions {
   /** The algorithms accepted, pinned. Required; `none` is refused. */
   algorithms: readonly Algorithm[];
@@ -56,7 +72,11 @@ export interface JwtOptions {
   tenantClaim?: string;
   /** The claim that names the subject. Default `sub`. */
   subjectClaim?: string;
-  /** Cache of verified tokens. `false` turns it off. */
+  /**
+   * Cache of verified tokens, keyed by the exact token: at most `max` tokens (default 10,000) and
+   * `maxBytes` of token text (default 8 MiB). An entry is never used past the token's `exp`.
+   * `false` turns it off.
+   */
   cache?: { max?: number; maxBytes?: number } | false;
   /** Largest token accepted, in characters, checked before any parsing. Default 8,192. */
   maxTokenLength?: number;
@@ -64,7 +84,16 @@ export interface JwtOptions {
   cookie?: string;
 }
 
-/** The method `jwt()` returns. */
+/**
+ * The method `jwt()` returns. Verified tokens are cached (per method, by exact token string) from
+ * their second sighting; a cache hit still checks the clock and the deny-list.
+ *
+ * @example
+ * ```ts
+ * const tokens: JwtMethod = jwt(options);
+ * keys.onRotate(() => tokens.clearCache());
+ * ```
+ */
 export interface JwtMethod extends Method {
   readonly type: 'jwt';
   /** Forget every cached verification (say, after rotating keys). */

@@ -52,7 +52,14 @@ export function looksLikeJws(value: string): boolean {
   );
 }
 
-/** A 401 `ERR_JWT_MALFORMED` with an audit reason. */
+/**
+ * A 401 `ERR_JWT_MALFORMED` with an audit reason.
+ *
+ * @example
+ * ```ts
+ * throw malformed('segments', realm);
+ * ```
+ */
 export function malformed(reason: string, realm: string): AuthError {
   return withDetail(invalidToken(AuthErrorCodes.JWT_MALFORMED, 'The token is malformed', realm), {
     reason,

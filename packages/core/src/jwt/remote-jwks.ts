@@ -160,7 +160,14 @@ export class RemoteKeySet {
   }
 }
 
-/** A 401 `ERR_JWT_NO_MATCHING_KEY`. */
+/**
+ * A 401 `ERR_JWT_NO_MATCHING_KEY` with an audit reason.
+ *
+ * @example
+ * ```ts
+ * throw noMatchingKey('unknown_kid', realm);
+ * ```
+ */
 export function noMatchingKey(reason: string, realm: string): AuthError {
   return withDetail(
     invalidToken(AuthErrorCodes.JWT_NO_MATCHING_KEY, 'No key matches the token', realm),
