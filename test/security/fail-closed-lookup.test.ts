@@ -127,6 +127,21 @@ describe.each(ADAPTERS)('%s: lookup failures fail closed', (adapter) => {
     expect(answer.json?.['anonymous']).toBeUndefined();
   });
 
+  it('1,000 concurrent requests with one key cause one lookup (no stampede on the store)', async () => {
+    const app = await scenario(adapter, { methods: [keyMethod(store, { cache: {} })] });
+    const { key, hash } = store.add();
+    store.behave = (h) =>
+      new Promise((resolve) =>
+        setTimeout(() => resolve(h === hash ? { id: 'k', subject: 's', scopes: [] } : null), 100),
+      );
+    const count = adapter === 'hono' ? 1_000 : 200; // real sockets for Express and Koa
+    const answers = await Promise.all(
+      Array.from({ length: count }, () => app.get('/private', { 'x-api-key': key })),
+    );
+    for (const answer of answers) expectAccepted(answer);
+    expect(store.calls).toEqual([hash]);
+  });
+
   it('many concurrent requests during an outage all fail closed, then all recover', async () => {
     const app = await scenario(adapter, { methods: [keyMethod(store)] });
     const keys = Array.from({ length: 20 }, () => store.add().key);
