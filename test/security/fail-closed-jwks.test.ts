@@ -70,7 +70,7 @@ const token = (nowMs: number) =>
 describe.each(ADAPTERS)('%s: JWKS failures', (adapter) => {
   it.each(BAD_MODES)('keeps serving cached keys when the JWKS turns %s', async (mode) => {
     const server = await keyServer();
-    server.delay = 2_000; // slower than the 300 ms timeout
+    server.delay = 2_500; // slower than the 800 ms timeout
     const { clock, app } = setup(adapter, server.url);
     const a = await app;
     expectAccepted(await a.bearer(token(clock.now)));
@@ -91,7 +91,7 @@ describe.each(ADAPTERS)('%s: JWKS failures', (adapter) => {
 
   it.each(BAD_MODES)('answers 503 with no usable key when the JWKS is %s', async (mode) => {
     const server = await keyServer();
-    server.delay = 2_000;
+    server.delay = 2_500;
     server.mode = mode;
     const { clock, app } = setup(adapter, server.url);
     const a = await app;
