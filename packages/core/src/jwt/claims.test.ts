@@ -46,10 +46,12 @@ describe.each(IMPLS)('claims on $runtime crypto', (impl) => {
     expect(await result(token({ exp: NOW }), make({ clockTolerance: 0 }))).toBe(C.JWT_EXPIRED);
     expect(await result(token({ exp: NOW + 1 }), make({ clockTolerance: 0 }))).toBe('OK');
     expect(await result(token({ exp: NOW - 299 }), make({ clockTolerance: 300 }))).toBe('OK');
-    // The clock is read in milliseconds and floored to seconds.
-    expect(await result(token({ exp: NOW + 1 }), make({ clockTolerance: 0 }), NOW_MS + 999)).toBe(
-      'OK',
-    );
+    // The clock is read in milliseconds, and exp may carry a fraction (RFC 7519 NumericDate).
+    const strict = make({ clockTolerance: 0 });
+    expect(await result(token({ exp: NOW + 1 }), strict, NOW_MS + 999)).toBe('OK');
+    expect(await result(token({ exp: NOW + 1 }), strict, NOW_MS + 1000)).toBe(C.JWT_EXPIRED);
+    expect(await result(token({ exp: NOW + 0.5 }), strict, NOW_MS + 400)).toBe('OK');
+    expect(await result(token({ exp: NOW + 0.5 }), strict, NOW_MS + 900)).toBe(C.JWT_EXPIRED);
   });
 
   it('checks nbf and iat against the clock with the tolerance', async () => {

@@ -59,11 +59,11 @@ function time(payload: Record<string, unknown>, name: string, realm: string): nu
 }
 
 /**
- * Check `exp`, `nbf`, `iat` and `maxTokenAge` against `now` (epoch seconds).
+ * Check `exp`, `nbf`, `iat` and `maxTokenAge` against `now` (epoch seconds, with a fraction).
  *
  * @example
  * ```ts
- * checkTimes(verified, config, Math.floor(Date.now() / 1000), 'api');
+ * checkTimes(verified, config, Date.now() / 1000, 'api');
  * ```
  */
 export function checkTimes(
@@ -152,7 +152,7 @@ function invalid(name: string, realm: string, jti: unknown): AuthError {
  *
  * @example
  * ```ts
- * const verified = checkClaims(payload, config, Math.floor(Date.now() / 1000), 'api');
+ * const verified = checkClaims(payload, config, Date.now() / 1000, 'api');
  * ```
  */
 export function checkClaims(

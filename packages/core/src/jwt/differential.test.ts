@@ -8,7 +8,9 @@
 // - `iat` in the future beyond the tolerance is refused even without maxTokenAge;
 // - `crit`, `b64`, `jwk`, `jku`, `x5u`, `x5c` headers are refused; `kid` must be a short string;
 // - `jti` must be a string; `scope` must be a string; `aud` arrays must hold only strings;
-// - base64url must be canonical and UTF-8 strict (jose decodes leniently).
+// - base64url must be canonical and UTF-8 strict (jose decodes leniently);
+// - times are compared to the millisecond clock, where jose floors it to the second: the clock
+//   here is a whole second, where the two agree.
 import {
   constants,
   createHmac,

@@ -90,7 +90,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       throw malformed('too_long', realm);
     }
     const nowMs = ctx.now();
-    const now = Math.floor(nowMs / 1000);
+    // Seconds with the milliseconds kept: a token with exp T + 0.5 has expired at T + 0.9.
+    const now = nowMs / 1000;
     if (cache !== undefined) {
       const hit = cache.get(token);
       if (hit !== undefined) {
