@@ -9,7 +9,7 @@ import { renderSummary } from './lib/summary.js';
 import { microTargets } from './lib/targets.js';
 import { renderMemory, runMemory } from './memory.js';
 import { renderApiKeys, runApiKeys } from './micro/api-key.js';
-import { renderAlgorithm, runMicro } from './micro/run-micro.js';
+import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 
 const USAGE = `usage: node --expose-gc bench/run.js [http|--http] [--quick] [--markdown]
                  [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE]`;
@@ -33,7 +33,7 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  opts.rounds ??= opts.quick ? 1 : 2;
+  opts.rounds ??= opts.quick ? 1 : opts.mode === 'http' ? 3 : 2;
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
     console.error(`--rounds must be a positive integer\n${USAGE}`);
     process.exit(2);
@@ -79,6 +79,7 @@ async function micro(opts, log) {
   );
   for (const l of targets.lines) console.log(`  ${l}`);
   for (const r of results) for (const row of r.rows) delete row.timed;
+  closeMicro();
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return { results, apiKeys, memory, targets };
 }

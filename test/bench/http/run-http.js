@@ -73,7 +73,8 @@ function casesFor(alg, first, token, apiKey) {
         : variant === 'none'
           ? {}
           : { authorization: `Bearer ${token}` };
-      cases.push({ row: { alg: isKey ? 'API key' : alg, framework, variant }, headers, isKey });
+      const row = { alg: isKey ? 'API key' : alg, set: alg, framework, variant };
+      cases.push({ row, headers, isKey });
     }
   }
   return cases;
@@ -118,7 +119,7 @@ async function runFramework(cases, material, apiKey, settings, rounds, log) {
 export async function runHttp(opts, log) {
   const pc = await loadPortcullis();
   const settings = {
-    duration: opts.quick ? 2 : 3,
+    duration: 2,
     warmup: 1,
     connections: 32,
     rounds: opts.rounds,
@@ -153,8 +154,11 @@ export async function runHttp(opts, log) {
   return out;
 }
 
+/** The no-auth row measured alongside `row` (same framework, same set of servers). */
 function baselineOf(results, row) {
-  return results.find((r) => r.framework === row.framework && r.variant === 'none' && r.rps)?.rps;
+  return results.find(
+    (r) => r.framework === row.framework && r.set === row.set && r.variant === 'none' && r.rps,
+  )?.rps;
 }
 
 /** Render the HTTP table. */

@@ -86,6 +86,22 @@ export const peerCases = [
     check: (req) => req.auth?.payload?.sub !== undefined,
   },
   {
+    // Its most common setup: keys from a JWKS URL (here on 127.0.0.1), fetched once and cached.
+    name: 'express-oauth2-jwt-bearer, jwksUri',
+    group: 'peer',
+    make: (keys) => {
+      if (!keys.jwksUrl) throw new Error('a JWKS holds public keys only (HS256 has none)');
+      const mw = oauth2Bearer({
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwksUri: keys.jwksUrl,
+        tokenSigningAlg: keys.alg,
+      });
+      return (token) => runExpress(mw, token);
+    },
+    check: (req) => req.auth?.payload?.sub !== undefined,
+  },
+  {
     name: 'koa-jwt',
     group: 'peer',
     make: (keys) => {

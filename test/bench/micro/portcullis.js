@@ -53,6 +53,21 @@ export function portcullisCases(pc) {
       check: (p) => typeof p?.subject === 'string',
     },
     {
+      name: 'Portcullis core, jwks URL',
+      group: 'portcullis',
+      key: 'core-jwks',
+      make: (keys, mode) => {
+        if (!keys.jwksUrl) throw new Error('a JWKS holds public keys only (HS256 has none)');
+        const core = need(pc.core);
+        const { publicKey: _, ...options } = jwtOptions(keys, mode);
+        const auth = core.createAuthenticator({
+          methods: [core.jwt({ ...options, jwks: keys.jwksUrl })],
+        });
+        return (token) => auth.authenticate(viewOf(core, token));
+      },
+      check: (p) => typeof p?.subject === 'string',
+    },
+    {
       name: 'Portcullis jwt().verify (method)',
       group: 'portcullis',
       key: 'method',

@@ -1,5 +1,6 @@
 // The micro benchmark: per algorithm, every row in first-seen and repeated-token mode, timed in
 // one process, printed as µs/op with ratios to the fastest peer and to raw node:crypto.
+import { serveJwks } from '../lib/jwks-server.js';
 import { ALGORITHMS, cycle, makeKeys, mintPool } from '../lib/keys.js';
 import { medianNs, settings } from '../lib/measure.js';
 import { ratio, renderTable, us } from '../lib/table.js';
@@ -8,6 +9,14 @@ import { portcullisCases } from './portcullis.js';
 import { rawCase } from './raw.js';
 
 const MODES = ['first', 'repeat'];
+
+/** Servers to close at the end of the run (the local JWKS endpoints). */
+const closers = [];
+
+/** Close what the run opened. */
+export function closeMicro() {
+  for (const close of closers.splice(0)) close();
+}
 
 // Larger than fast-jwt's default cache (1,000), so its first-seen row measures misses.
 function poolSize(alg, quick) {
@@ -32,6 +41,11 @@ async function prepareAlgorithm(alg, pc, opts) {
   const keys = await makeKeys(alg);
   const pool = mintPool(keys, poolSize(alg, opts.quick));
   keys.poolSize = pool.length;
+  if (keys.jwk) {
+    const jwks = await serveJwks([keys.jwk]);
+    keys.jwksUrl = jwks.url;
+    closers.push(jwks.close);
+  }
   const fixed = pool[0];
   const cases = [rawCase(keys), ...portcullisCases(pc), ...peerCases, ...baselineCases];
   const rows = [];
