@@ -127,6 +127,63 @@ describe.each(ADAPTERS)('%s: JWKS failures', (adapter) => {
   });
 });
 
+// What a broken identity provider might publish next to (or instead of) its real key.
+const JUNK_KEYS: unknown[] = [
+  null,
+  1,
+  'key',
+  [],
+  {},
+  { kty: 'RSA' },
+  { kty: 'RSA', n: '', e: '' },
+  { kty: 'RSA', n: 'AQAB', e: 'AQAB', kid: 7 },
+  { kty: 'EC', crv: 'P-999', x: 'AA', y: 'AA' },
+  { kty: 'EC', crv: 'P-256', x: 'not-base64!', y: '' },
+  { kty: 'OKP', crv: 'X25519', x: 'AAAA' },
+  { kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA' },
+  { kty: 'RSA', n: 'A'.repeat(20_000), e: 'AQAB' },
+  { kty: 'RSA', use: 'enc', n: 'AQAB', e: 'AQAB' },
+  { __proto__: { kty: 'RSA' } },
+];
+
+describe.each(ADAPTERS)('%s: a JWKS full of junk', (adapter) => {
+  it('serves the one good key among junk, and answers 401 or 503 (never 500) with junk alone', async () => {
+    const server = await keyServer();
+    server.keys = [...(JUNK_KEYS as never[]), rs.jwk];
+    const { clock, app } = setup(adapter, server.url);
+    const a = await app;
+    expectAccepted(await a.bearer(token(clock.now)));
+    const junkOnly = await keyServer();
+    junkOnly.keys = JUNK_KEYS as never[];
+    const j = setup(adapter, junkOnly.url);
+    const b = await j.app;
+    expectRejected(
+      await b.bearer(token(j.clock.now)),
+      [401, 503],
+      [C.JWT_NO_MATCHING_KEY, C.JWKS_UNAVAILABLE],
+    );
+  });
+
+  it('never uses a key marked for encryption, or for another algorithm, to verify', async () => {
+    const server = await keyServer();
+    server.keys = [
+      { ...rs.jwk, use: 'enc' },
+      { ...rs.jwk, key_ops: ['encrypt'], kid: `${rs.kid}-ops` },
+      { ...rs.jwk, alg: 'RS512', kid: `${rs.kid}-512` },
+    ];
+    const { clock, app } = setup(adapter, server.url);
+    const a = await app;
+    for (const kid of [rs.kid, `${rs.kid}-ops`, `${rs.kid}-512`]) {
+      const t = forge({
+        header: { alg: 'RS256', kid },
+        payload: claims(Math.floor(clock.now / 1000)),
+        signer: rsa(rs.privateKey),
+      });
+      expectRejected(await a.bearer(t), [401, 503], [C.JWT_NO_MATCHING_KEY, C.JWKS_UNAVAILABLE]);
+    }
+  });
+});
+
 describe('JWKS under load', () => {
   it.each(ADAPTERS)(
     '%s: 1,000 concurrent requests on a cold cache cause one fetch',
