@@ -54,6 +54,16 @@ describe.each(IMPLS)('claims on $runtime crypto', (impl) => {
     expect(await result(token({ exp: NOW + 0.5 }), strict, NOW_MS + 900)).toBe(C.JWT_EXPIRED);
   });
 
+  it('answers 500 for a clock that returns no time, rather than accept an expired token', async () => {
+    const t = token({ exp: NOW - 1000 });
+    for (const broken of [Number.NaN, Number.POSITIVE_INFINITY, -1, undefined]) {
+      const err = await verifier
+        .verify(t, { now: () => broken as number, realm: 'r' })
+        .catch((e: { code: string; status: number }) => e);
+      expect(err).toMatchObject({ code: C.INTERNAL, status: 500 });
+    }
+  });
+
   it('checks nbf and iat against the clock with the tolerance', async () => {
     expect(await result(token({ nbf: NOW + 6 }))).toBe(C.JWT_NOT_YET_VALID);
     expect(await result(token({ nbf: NOW + 5 }))).toBe('OK');

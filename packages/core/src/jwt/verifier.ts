@@ -1,6 +1,6 @@
 // The JWT verifier, parameterised by its crypto implementation so one test suite runs against
 // both node.ts and web.ts. `jwt()` binds it to `#crypto`.
-import { AuthErrorCodes, unavailable } from '../errors.js';
+import { AuthErrorCodes, serverError, unavailable } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { Principal, VerifyContext } from '../types.js';
 import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
@@ -90,6 +90,13 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       throw malformed('too_long', realm);
     }
     const nowMs = ctx.now();
+    if (!(nowMs > 0 && nowMs < Number.POSITIVE_INFINITY)) {
+      // A broken clock must not make every token look unexpired.
+      throw serverError(
+        AuthErrorCodes.INTERNAL,
+        new TypeError('now() must return epoch milliseconds'),
+      );
+    }
     // Seconds with the milliseconds kept: a token with exp T + 0.5 has expired at T + 0.9.
     const now = nowMs / 1000;
     if (cache !== undefined) {
