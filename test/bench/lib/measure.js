@@ -7,7 +7,7 @@ import { measure } from 'mitata';
 export function settings(quick) {
   return quick
     ? { warmupMs: 60, min_cpu_time: 120e6, min_samples: 8, batch_samples: 512 }
-    : { warmupMs: 200, min_cpu_time: 450e6, min_samples: 16, batch_samples: 1024 };
+    : { warmupMs: 150, min_cpu_time: 350e6, min_samples: 16, batch_samples: 1024 };
 }
 
 async function warmUp(fn, ms) {
