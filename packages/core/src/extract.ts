@@ -23,6 +23,7 @@ const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: +(.*))?$/s;
 // A header-carried key: visible ASCII, no spaces or control characters.
 const HEADER_KEY = /^[\x21-\x7e]+$/;
 const AUTHORIZATION: CredentialSource = { kind: 'authorization' };
+const REPEATED_BEARER = /,\s*bearer(?:\s|$)/i;
 
 function malformed(description: string, realm: string): never {
   throw invalidRequest(AuthErrorCodes.MALFORMED_REQUEST, description, realm);
@@ -41,8 +42,13 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
   if (values.length > 1) multiple(realm);
   const match = SCHEME.exec(values[0]!.trim());
   if (match === null) malformed('The Authorization header is malformed', realm);
-  // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent.
-  if (match[1]!.toLowerCase() !== 'bearer') return undefined;
+  // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent. But a Fetch
+  // `Headers` view (Hono) joins repeated headers with ", ": a Bearer after a comma is a second
+  // Authorization header, not something to drop along with the other scheme's.
+  if (match[1]!.toLowerCase() !== 'bearer') {
+    if (REPEATED_BEARER.test(values[0]!)) multiple(realm);
+    return undefined;
+  }
   const token = match[2];
   if (token === undefined || token === '') malformed('The bearer token is empty', realm);
   if (!B64TOKEN.test(token)) malformed('The bearer token is malformed', realm);
