@@ -59,6 +59,42 @@ describe.each(ADAPTERS)('%s: transport and handler boundaries', (adapter) => {
     );
   });
 
+  it('refuses two Authorization headers whatever their schemes (Fetch joins them with ", ")', async () => {
+    const store = keyStore();
+    const { key } = store.add();
+    const a = await scenario(adapter, {
+      methods: [
+        keyMethod(store),
+        jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret }),
+      ],
+    });
+    const bad = `${sign()}x`;
+    for (const first of ['Basic dXNlcjpwYXNz', 'Digest username="a", realm="b"', 'Token abc']) {
+      // A bad bearer token hidden behind another scheme is not dropped: never anonymous.
+      const hidden = [
+        ['authorization', first],
+        ['authorization', `Bearer ${bad}`],
+      ] as [string, string][];
+      expectRejected(await a.get('/optional', hidden), 400, [
+        C.MULTIPLE_CREDENTIALS,
+        C.MALFORMED_REQUEST,
+      ]);
+      // Nor is it dropped in favour of another credential.
+      expectRejected(await a.get('/private', [...hidden, ['x-api-key', key]]), 400, [
+        C.MULTIPLE_CREDENTIALS,
+        C.MALFORMED_REQUEST,
+      ]);
+      expectRejected(
+        await a.get('/private', [
+          ['authorization', first],
+          ['authorization', `Bearer ${key}`],
+        ]),
+        400,
+        [C.MULTIPLE_CREDENTIALS, C.MALFORMED_REQUEST],
+      );
+    }
+  });
+
   it('a scope guard mounted without authenticate() answers 500, never 200', async () => {
     const a = await tokens(adapter);
     const answer = await a.bearer(sign({ scope: 'admin' }), '/misconfigured');
