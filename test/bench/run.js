@@ -17,6 +17,7 @@ const USAGE = `usage: node --expose-gc bench/run.js [http|--http] [--quick] [--m
 function parseArgs(argv) {
   const opts = { mode: 'micro', quick: false, markdown: false, memory: true, quiet: false };
   for (const arg of argv) {
+    if (arg === '--') continue; // `pnpm bench -- --quick` passes the separator through
     if (arg === 'http' || arg === '--http') opts.mode = 'http';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
