@@ -19,7 +19,7 @@ export type { Algorithm } from './algorithms.js';
 export interface JwksOptions {
   /** Milliseconds before a fetch is abandoned. Default 5,000. */
   timeout?: number;
-  /** Milliseconds between refetches caused by an unknown `kid`. Default 30,000. */
+  /** Milliseconds between refetches caused by an unknown `kid`, and after a failed fetch. Default 30,000. */
   cooldown?: number;
   /** Milliseconds a fetched key set is fresh; after that it is refetched, and served stale while the fetch fails. Default 600,000. */
   cacheMaxAge?: number;
