@@ -235,6 +235,16 @@ describe.each(IMPLS)('jwt() construction on $runtime crypto', (impl) => {
 });
 
 describe('jwt()', () => {
+  it('uses node:crypto on Node through the #crypto subpath import, and verifies', async () => {
+    expect((await import('#crypto')).runtime).toBe('node');
+    const { SignJWT } = await import('jose');
+    const token = await new SignJWT({ sub: 'u', iss: ISSUER, aud: AUDIENCE, exp: 2_000_000_000 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(secret));
+    const principal = await jwt(base).verify(token, { now: () => 1_900_000_000_000, realm: 'r' });
+    expect(principal.subject).toBe('u');
+  });
+
   it('is the verifier bound to the runtime crypto, without internals', () => {
     const method = jwt(base);
     expect(method.type).toBe('jwt');
