@@ -190,6 +190,20 @@ describe.each(IMPLS)('remote JWKS on $runtime crypto', (impl) => {
     expect(hits).toBe(3);
   });
 
+  it('answers 503 when an injected fetch ignores its abort signal and never settles', async () => {
+    const v = createJwtVerifier(
+      {
+        algorithms: ['ES256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        jwks: 'https://id.example.com/jwks',
+        jwksOptions: { timeout: 20, fetch: () => new Promise<Response>(() => {}) },
+      },
+      impl,
+    );
+    expect(await code(v.verify(await signer.sign(), ctx()))).toBe(`503 ${C.JWKS_UNAVAILABLE}`);
+  });
+
   it('sends extra headers, refuses redirects and uses an injected fetch', async () => {
     const calls: RequestInit[] = [];
     const v = createJwtVerifier(

@@ -95,11 +95,27 @@ export class RemoteKeySet {
     return KeySet.from(keys, this.algorithms, this.impl);
   }
 
+  // The fetch's own signal bounds a standard fetch; this bounds one that ignores its signal too.
+  async #bounded(): Promise<KeySet> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('the key set fetch timed out')),
+        this.settings.timeout + 50,
+      );
+    });
+    try {
+      return await Promise.race([this.#download(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Fetch once, however many callers wait; never rejects. */
   refresh(now: number): Promise<void> {
     if (this.#pending !== undefined) return this.#pending;
     this.fetches++;
-    this.#pending = this.#download().then(
+    this.#pending = this.#bounded().then(
       (set) => {
         this.#set = set;
         this.#fetchedAt = now;
