@@ -156,7 +156,9 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     type: 'jwt',
     headers: Object.freeze([]),
     cookies,
-    claims: (value) => looksLikeJws(value),
+    // An oversized value in JWS form is still ours, to refuse as too long without scanning it all.
+    claims: (value) =>
+      value.length > maxTokenLength ? value.split('.', 4).length === 3 : looksLikeJws(value),
     verify,
     clearCache: () => cache?.clear(),
     remote,
