@@ -63,39 +63,42 @@ function time(payload: Record<string, unknown>, name: string, realm: string): nu
  *
  * @example
  * ```ts
- * checkTimes(verified, config, Date.now() / 1000, 'api');
+ * checkTimes(v.exp, v.nbf, v.iat, v.jti, config, Date.now() / 1000, 'api');
  * ```
  */
 export function checkTimes(
-  v: Pick<Verified, 'exp' | 'nbf' | 'iat' | 'jti'>,
+  exp: number,
+  nbf: number | undefined,
+  iat: number | undefined,
+  jti: string | undefined,
   config: JwtConfig,
   now: number,
   realm: string,
 ): void {
   const tol = config.tolerance;
-  if (v.exp <= now - tol) {
-    throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, v.jti);
+  if (exp <= now - tol) {
+    throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, jti);
   }
-  if (v.nbf !== undefined && v.nbf > now + tol) {
+  if (nbf !== undefined && nbf > now + tol) {
     throw reject(
       AuthErrorCodes.JWT_NOT_YET_VALID,
       'The token is not valid yet',
       'not_before',
       realm,
-      v.jti,
+      jti,
     );
   }
-  if (v.iat !== undefined && v.iat > now + tol) {
+  if (iat !== undefined && iat > now + tol) {
     throw reject(
       AuthErrorCodes.JWT_ISSUED_IN_FUTURE,
       'The token was issued in the future',
       'issued_in_future',
       realm,
-      v.jti,
+      jti,
     );
   }
-  if (config.maxTokenAge !== undefined && now - (v.iat as number) > config.maxTokenAge + tol) {
-    throw reject(AuthErrorCodes.JWT_TOO_OLD, 'The token is too old', 'too_old', realm, v.jti);
+  if (config.maxTokenAge !== undefined && now - (iat as number) > config.maxTokenAge + tol) {
+    throw reject(AuthErrorCodes.JWT_TOO_OLD, 'The token is too old', 'too_old', realm, jti);
   }
 }
 
@@ -169,8 +172,7 @@ export function checkClaims(
   const nbf = time(payload, 'nbf', realm);
   const iat = time(payload, 'iat', realm);
   if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat', realm, jti);
-  const v = { exp, nbf, iat, jti };
-  checkTimes(v, config, now, realm);
+  checkTimes(exp, nbf, iat, jti as string | undefined, config, now, realm);
 
   const iss = own(payload, 'iss');
   if (typeof iss !== 'string' || !config.issuers.includes(iss)) {

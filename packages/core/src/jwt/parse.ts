@@ -67,24 +67,6 @@ export function malformed(reason: string, realm: string): AuthError {
 }
 
 /**
- * The positions of a token's two dots, or throw `ERR_JWT_MALFORMED` unless there are exactly two.
- * Segments are checked for canonical base64url by the caller, each when it is needed.
- *
- * @example
- * ```ts
- * const [first, second] = dots(token, 'api');
- * ```
- */
-export function dots(token: string, realm: string): [number, number] {
-  const first = token.indexOf('.');
-  const second = token.indexOf('.', first + 1);
-  if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
-    throw malformed('segments', realm);
-  }
-  return [first, second];
-}
-
-/**
  * Decode a segment as a strict UTF-8 JSON object (not an array, number or null).
  *
  * @example

@@ -9,7 +9,7 @@ import { headerReader } from './header.js';
 import type { JwtMethod, JwtOptions } from './jwt.js';
 import { buildKeys } from './keys.js';
 import { validateOptions } from './options.js';
-import { decodeObject, dots, isCanonicalBase64url, looksLikeJws, malformed } from './parse.js';
+import { decodeObject, isCanonicalBase64url, looksLikeJws, malformed } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
 import { VerifiedCache } from './verified-cache.js';
 
@@ -105,7 +105,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
         let fresh = now < hit.exp;
         if (fresh) {
           try {
-            checkTimes(hit, config, now, realm);
+            checkTimes(hit.exp, hit.nbf, hit.iat, hit.jti, config, now, realm);
           } catch {
             fresh = false;
           }
@@ -118,7 +118,11 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       }
     }
 
-    const [first, second] = dots(token, realm);
+    const first = token.indexOf('.');
+    const second = token.indexOf('.', first + 1);
+    if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
+      throw malformed('segments', realm);
+    }
     const { alg, kid } = readHeader(token.slice(0, first), realm);
     const payloadSegment = token.slice(first + 1, second);
     const signatureSegment = token.slice(second + 1);
