@@ -43,6 +43,7 @@ describe('memoryDenyList', () => {
     expect(() => list.revoke('a', Number.POSITIVE_INFINITY)).toThrow(TypeError);
     expect(() => list.revoke('a', new Date('nope'))).toThrow(TypeError);
     expect(() => list.revoke('a', '2030-01-01' as unknown as number)).toThrow(TypeError);
+    expect(() => list.revoke('a', Date.now())).toThrow(/milliseconds/);
     expect(list.size).toBe(0);
   });
 

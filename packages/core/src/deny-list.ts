@@ -15,6 +15,11 @@ function toEpochSeconds(value: Date | number, what: string): number {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
     throw new TypeError(`${what} must be a Date or a finite number of epoch seconds`);
   }
+  // Year 5138 in seconds, or March 1973 in milliseconds: a number this large is milliseconds by
+  // mistake, and would keep the entry for millennia.
+  if (typeof value === 'number' && seconds >= 1e11) {
+    throw new TypeError(`${what} looks like milliseconds; pass epoch seconds or a Date`);
+  }
   return seconds;
 }
 
