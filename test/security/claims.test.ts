@@ -239,6 +239,30 @@ describe.each(ADAPTERS)('%s: claims', (adapter) => {
     }
   });
 
+  it('reads scp and permissions arrays exactly; never an array with a non-string', async () => {
+    clock.now = T * 1000;
+    for (const scopeClaim of ['scp', 'permissions'] as const) {
+      const a = await app(adapter, { scopeClaim });
+      const without = (value: unknown) => at({ scope: undefined, [scopeClaim]: value });
+      expectAccepted(await a.bearer(sign(without(['read', 'admin'])), '/admin'));
+      for (const value of [['Admin'], ['admin '], ['read,admin'], [], ['ad', 'min']]) {
+        expectRejected(await a.bearer(sign(without(value)), '/admin'), 403);
+      }
+      for (const value of [
+        ['admin', 1],
+        [['admin']],
+        [{ admin: true }],
+        { 0: 'admin', length: 1 },
+        7,
+        true,
+      ]) {
+        expectRejected(await a.bearer(sign(without(value)), '/admin'), 401, [C.JWT_CLAIM_INVALID]);
+      }
+      // The default `scope` claim is not read when another claim is configured.
+      expectRejected(await a.bearer(sign(at({ scope: 'admin' })), '/admin'), 403);
+    }
+  });
+
   it('with the at+jwt profile, refuses ID tokens and other types', async () => {
     clock.now = T * 1000;
     const a = await app(adapter, { typ: 'at+jwt' });
