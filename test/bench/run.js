@@ -34,7 +34,7 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  opts.rounds ??= opts.quick ? 1 : opts.mode === 'http' ? 3 : 2;
+  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 4) : opts.quick ? 1 : 2;
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
     console.error(`--rounds must be a positive integer\n${USAGE}`);
     process.exit(2);

@@ -82,7 +82,8 @@ function casesFor(alg, first, token, apiKey) {
 
 /**
  * One framework's servers, all started at once (idle ones cost nothing), checked and warmed,
- * then measured in rounds, rotating the order; each row keeps its best round.
+ * then measured in rounds, rotating the order; each row keeps its best round, and its requests/s
+ * of every round for the paired ratios.
  */
 async function runFramework(cases, material, apiKey, settings, rounds, log) {
   const live = [];
@@ -105,6 +106,8 @@ async function runFramework(cases, material, apiKey, settings, rounds, log) {
       for (let i = 0; i < ready.length; i++) {
         const c = ready[(i + round) % ready.length];
         const m = await measureOnce(c.port, c.headers, settings);
+        c.row.perRound ??= [];
+        c.row.perRound[round] = m.rps;
         if (!c.row.rps || m.rps > c.row.rps) Object.assign(c.row, m);
         log(`  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: ${Math.round(m.rps)} req/s`);
       }
@@ -145,7 +148,7 @@ export async function runHttp(opts, log) {
   const out = { settings, results };
   const rendered = renderHttp(out, opts.markdown);
   console.log(
-    `\nHTTP — requests/s (best of ${opts.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up), ${settings.connections} connections, server in a child process, GET /orders\n`,
+    `\nHTTP — requests/s (best of ${opts.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up; % of no auth = median of per-round ratios), ${settings.connections} connections, server in a child process, GET /orders\n`,
   );
   console.log(rendered.table);
   for (const n of rendered.notes) console.log(`  n/a — ${n}`);
@@ -155,22 +158,36 @@ export async function runHttp(opts, log) {
 }
 
 /** The no-auth row measured alongside `row` (same framework, same set of servers). */
-function baselineOf(results, row) {
+function baselineRow(results, row) {
   return results.find(
     (r) => r.framework === row.framework && r.set === row.set && r.variant === 'none' && r.rps,
-  )?.rps;
+  );
+}
+
+const median = (xs) => {
+  const s = xs.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  return s.length ? s[s.length >> 1] : null;
+};
+
+/**
+ * `row` over `other` as the median of per-round ratios: both ran in the same round, a few
+ * seconds apart, so load from other processes mostly cancels out.
+ */
+function pairedRatio(row, other) {
+  if (!row?.perRound || !other?.perRound) return null;
+  return median(row.perRound.map((v, i) => v / other.perRound[i]));
 }
 
 /** Render the HTTP table. */
 export function renderHttp({ results }, markdown = false) {
   const rows = results.map((r) => {
-    const base = baselineOf(results, r);
+    const ratio = pairedRatio(r, baselineRow(results, r));
     return [
       r.framework,
       r.variant === 'none' ? 'no auth' : r.variant,
       r.variant === 'none' ? '—' : r.alg,
       r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
-      r.rps && base ? `${((100 * r.rps) / base).toFixed(1)}%` : '',
+      r.variant === 'none' ? '100%' : ratio ? `${(100 * ratio).toFixed(1)}%` : '',
       r.rps ? `${r.p50} / ${r.p99}` : '',
       r.rps ? String(r.bad) : '',
     ];
@@ -202,12 +219,12 @@ const PEER = {
 export function httpTargets({ results }) {
   const out = [];
   for (const r of results.filter((x) => x.variant === 'portcullis')) {
-    const base = baselineOf(results, r);
-    if (!r.rps || !base) {
+    const ratio = pairedRatio(r, baselineRow(results, r));
+    if (ratio === null) {
       out.push(`n/a   ${r.alg} ${r.framework}: Portcullis ≥ 90% of no auth`);
       continue;
     }
-    const pct = (100 * r.rps) / base;
+    const pct = 100 * ratio;
     out.push(
       `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${pct.toFixed(1)}% of no auth (≥ 90%)`,
     );
@@ -215,9 +232,10 @@ export function httpTargets({ results }) {
       const p = results.find(
         (x) => x.alg === r.alg && x.framework === r.framework && x.variant === peer,
       );
-      if (!p?.rps) continue;
+      const vsPeer = pairedRatio(r, p);
+      if (vsPeer === null) continue;
       out.push(
-        `${r.rps > p.rps ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${Math.round(r.rps)} req/s vs ${peer} ${Math.round(p.rps)} req/s`,
+        `${vsPeer > 1 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${vsPeer.toFixed(2)}× the requests/s of ${peer}`,
       );
     }
   }
