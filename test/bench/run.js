@@ -1,7 +1,7 @@
 // `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
 // its peers and raw node:crypto, then the cache memory figures. `--http` (or `http`): requests/s
 // of real servers on 127.0.0.1 driven by autocannon. See README.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
 import { loadPortcullis } from './lib/portcullis.js';
@@ -12,7 +12,7 @@ import { renderApiKeys, runApiKeys } from './micro/api-key.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 
 const USAGE = `usage: node --expose-gc bench/run.js [http|--http] [--quick] [--markdown]
-                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE]`;
+                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE] [--from=FILE]`;
 
 function parseArgs(argv) {
   const opts = { mode: 'micro', quick: false, markdown: false, memory: true, quiet: false };
@@ -25,6 +25,7 @@ function parseArgs(argv) {
     else if (arg === '--quiet') opts.quiet = true;
     else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
     else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
+    else if (arg.startsWith('--from=')) opts.from = arg.slice(7);
     else if (arg.startsWith('--rounds=')) opts.rounds = Number(arg.slice(9));
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
@@ -48,10 +49,42 @@ function load() {
   return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)${busy ? ' — the machine is busy: expect noisy numbers' : ''}`;
 }
 
-function section(title, { table, notes }) {
-  console.log(`\n${title}\n`);
+function section(title, { table, notes }, markdown = false) {
+  console.log(markdown ? `\n#### ${title}\n` : `\n${title}\n`);
   console.log(table);
   for (const note of notes) console.log(`  n/a — ${note}`);
+}
+
+function printMicro({ results, apiKeys, memory }, opts) {
+  for (const r of results) {
+    section(
+      `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
+      renderAlgorithm(r, opts.markdown),
+      opts.markdown,
+    );
+  }
+  if (apiKeys) {
+    section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown), opts.markdown);
+  }
+  if (memory) {
+    section(
+      'Cache memory — heapUsed delta after gc',
+      renderMemory(memory, opts.markdown),
+      opts.markdown,
+    );
+  }
+  section(
+    'Summary — first-seen µs/op (× raw node:crypto), Portcullis core authenticate() with cache: false; repeated = same token, default caches',
+    renderSummary(results, apiKeys, opts.markdown),
+    opts.markdown,
+  );
+}
+
+function printTargets(lines) {
+  console.log(
+    '\nTargets (issue "Speed"; ratios from paired A/B timing, absolute limits from the lowest median)\n',
+  );
+  for (const l of lines) console.log(`  ${l}`);
 }
 
 async function micro(opts, log) {
@@ -60,33 +93,36 @@ async function micro(opts, log) {
   const results = await runMicro(pc, opts, log);
   const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
   const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
-
-  for (const r of results) {
-    section(
-      `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
-      renderAlgorithm(r, opts.markdown),
-    );
-  }
-  if (apiKeys) section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown));
-  if (memory)
-    section('Cache memory — heapUsed delta after gc', renderMemory(memory, opts.markdown));
-  section(
-    'Summary — first-seen µs/op (× raw node:crypto), Portcullis core authenticate() with cache: false; repeated = same token, default caches',
-    renderSummary(results, apiKeys, opts.markdown),
-  );
+  printMicro({ results, apiKeys, memory }, opts);
   const targets = await microTargets(results, apiKeys, log);
-  console.log(
-    '\nTargets (issue "Speed"; ratios from paired A/B timing, absolute limits from the lowest median)\n',
-  );
-  for (const l of targets.lines) console.log(`  ${l}`);
+  printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
   closeMicro();
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return { results, apiKeys, memory, targets };
 }
 
+/** Print a run saved with --json again (say, as Markdown), without measuring anything. */
+async function replay(opts) {
+  const saved = JSON.parse(readFileSync(opts.from, 'utf8'));
+  const m = saved.machine;
+  console.log(`Saved run (${opts.from})`);
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`);
+  console.log(`node ${m.node} (OpenSSL ${m.openssl})`);
+  const versions = Object.entries(m.versions).map(([n, v]) => `${n} ${v}`);
+  console.log(`packages: ${versions.join(', ')}`);
+  if (saved.settings) {
+    const { printHttp } = await import('./http/run-http.js');
+    printHttp(saved, opts);
+  } else {
+    printMicro(saved, opts);
+    printTargets(saved.targets?.lines ?? []);
+  }
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
     `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}, ${opts.rounds} round(s), lowest median kept)`,

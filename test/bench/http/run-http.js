@@ -146,15 +146,21 @@ export async function runHttp(opts, log) {
     }
   }
   const out = { settings, results };
+  printHttp(out, opts);
+  return out;
+}
+
+/** Print the HTTP table and targets of a run (live or saved). */
+export function printHttp(out, opts) {
+  const { settings } = out;
   const rendered = renderHttp(out, opts.markdown);
   console.log(
-    `\nHTTP — requests/s (best of ${opts.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up; % of no auth = median of per-round ratios), ${settings.connections} connections, server in a child process, GET /orders\n`,
+    `\n${opts.markdown ? '#### ' : ''}HTTP — requests/s (best of ${settings.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up; % of no auth = median of per-round ratios), ${settings.connections} connections, server in a child process, GET /orders\n`,
   );
   console.log(rendered.table);
   for (const n of rendered.notes) console.log(`  n/a — ${n}`);
   console.log('\nTargets (issue "Speed", HTTP)\n');
   for (const l of httpTargets(out)) console.log(`  ${l}`);
-  return out;
 }
 
 /** The no-auth row measured alongside `row` (same framework, same set of servers). */

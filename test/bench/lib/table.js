@@ -17,7 +17,9 @@ export function ratio(a, b) {
 export function renderTable(headers, rows, markdown = false) {
   if (markdown) {
     const line = (cells) => `| ${cells.join(' | ')} |`;
-    const rule = headers.map((_, i) => (i === 0 ? '---' : '---:'));
+    // Right-align the columns that hold numbers.
+    const numeric = (i) => rows.some((r) => /^[\d.,]+/.test(String(r[i])));
+    const rule = headers.map((_, i) => (i > 0 && numeric(i) ? '---:' : '---'));
     return [line(headers), line(rule), ...rows.map(line)].join('\n');
   }
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
