@@ -104,6 +104,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   function fail(err: AuthError, method: Method | undefined): never {
+    if (onEvent === undefined) throw err;
     const detail = detailOf(err);
     const event: Omit<AuthEvent, 'time'> = {
       outcome: 'failure',
@@ -159,6 +160,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     } catch (err) {
       fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
     }
+    if (onEvent === undefined) return principal;
     const event: Omit<AuthEvent, 'time'> = {
       outcome: 'success',
       method: principal.method,

@@ -31,28 +31,6 @@ export function isCanonicalBase64url(segment: string): boolean {
 }
 
 /**
- * The JWS compact form: three non-empty base64url segments. Used for routing too.
- *
- * @example
- * ```ts
- * looksLikeJws('a.b.c'); // true
- * ```
- */
-export function looksLikeJws(value: string): boolean {
-  const first = value.indexOf('.');
-  const second = value.indexOf('.', first + 1);
-  return (
-    first > 0 &&
-    second > first + 1 &&
-    second < value.length - 1 &&
-    value.indexOf('.', second + 1) === -1 &&
-    SEGMENT.test(value.slice(0, first)) &&
-    SEGMENT.test(value.slice(first + 1, second)) &&
-    SEGMENT.test(value.slice(second + 1))
-  );
-}
-
-/**
  * A 401 `ERR_JWT_MALFORMED` with an audit reason.
  *
  * @example
