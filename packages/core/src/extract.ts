@@ -23,7 +23,7 @@ const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // A header-carried key: visible ASCII, no spaces or control characters.
 const HEADER_KEY = /^[\x21-\x7e]+$/;
 const AUTHORIZATION: CredentialSource = { kind: 'authorization' };
-const REPEATED_BEARER = /,\s*bearer(?:\s|$)/i;
+const REPEATED_BEARER = /,\s*bearer(?:[\s,]|$)/i;
 
 function malformed(description: string, realm: string): never {
   throw invalidRequest(AuthErrorCodes.MALFORMED_REQUEST, description, realm);
