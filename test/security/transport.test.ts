@@ -92,6 +92,16 @@ describe.each(ADAPTERS)('%s: transport and handler boundaries', (adapter) => {
         400,
         [C.MULTIPLE_CREDENTIALS, C.MALFORMED_REQUEST],
       );
+      // An empty Bearer between two other headers is still a second Authorization header.
+      const sandwich = [
+        ['authorization', first],
+        ['authorization', 'Bearer'],
+        ['authorization', first],
+      ] as [string, string][];
+      expectRejected(await a.get('/optional', sandwich), 400, [
+        C.MULTIPLE_CREDENTIALS,
+        C.MALFORMED_REQUEST,
+      ]);
     }
   });
 
