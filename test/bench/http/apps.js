@@ -19,7 +19,9 @@ const BODY = { orders: [{ id: 'o_1', total: 42 }] };
 export const VARIANTS = {
   express: ['none', 'portcullis', 'express-jwt', 'express-oauth2-jwt-bearer', 'portcullis-api-key'],
   koa: ['none', 'portcullis', 'koa-jwt', 'portcullis-api-key'],
-  hono: ['none', 'portcullis', 'hono/jwt', 'portcullis-api-key'],
+  // `read-header`: no auth, but the request's headers are read as every auth middleware does
+  // (`c.req.raw.headers`), which makes @hono/node-server build them: the floor for auth on Hono.
+  hono: ['none', 'read-header', 'portcullis', 'hono/jwt', 'portcullis-api-key'],
 };
 
 /** Key material as sent to the child: `{ alg, secret }` or `{ alg, pem }`, plus `apiKeyHash`. */
@@ -139,6 +141,11 @@ async function honoApp(variant, material) {
       '/orders',
       authenticate(await portcullisAuthenticator(material, variant !== 'portcullis')),
     );
+  } else if (variant === 'read-header') {
+    app.use('/orders', async (c, next) => {
+      if (c.req.raw.headers.get('authorization') === null) return c.text('no header', 401);
+      await next();
+    });
   } else if (variant === 'hono/jwt') {
     app.use(
       '/orders',

@@ -172,7 +172,9 @@ function baselineRow(results, row) {
 
 const median = (xs) => {
   const s = xs.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : null;
+  if (!s.length) return null;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
 /**
@@ -190,8 +192,12 @@ export function renderHttp({ results }, markdown = false) {
     const ratio = pairedRatio(r, baselineRow(results, r));
     return [
       r.framework,
-      r.variant === 'none' ? 'no auth' : r.variant,
-      r.variant === 'none' ? '—' : r.alg,
+      r.variant === 'none'
+        ? 'no auth'
+        : r.variant === 'read-header'
+          ? 'no auth, reads headers'
+          : r.variant,
+      r.variant === 'none' || r.variant === 'read-header' ? '—' : r.alg,
       r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
       r.variant === 'none' ? '100%' : ratio ? `${(100 * ratio).toFixed(1)}%` : '',
       r.rps ? `${r.p50} / ${r.p99}` : '',
