@@ -363,6 +363,14 @@ describe('lookup failures fail closed', () => {
     ['no scopes', { id: 'k', subject: 's' }],
     ['expiresAt as text', { id: 'k', subject: 's', scopes: [], expiresAt: '2030-01-01' }],
     ['expiresAt NaN', { id: 'k', subject: 's', scopes: [], expiresAt: Number.NaN }],
+    [
+      'expiresAt in milliseconds',
+      { id: 'k', subject: 's', scopes: [], expiresAt: 1_900_000_000_000 },
+    ],
+    [
+      'revokedAt in milliseconds',
+      { id: 'k', subject: 's', scopes: [], revokedAt: 1_700_000_000_000 },
+    ],
     ['an invalid Date', { id: 'k', subject: 's', scopes: [], revokedAt: new Date('x') }],
     ['revokedAt Infinity', { id: 'k', subject: 's', scopes: [], revokedAt: Infinity }],
     ['a numeric tenant', { id: 'k', subject: 's', scopes: [], tenant: 5 }],

@@ -15,13 +15,21 @@ export class InvalidRecordError extends Error {
   override readonly name = 'InvalidRecordError';
 }
 
+// 1e11 epoch seconds is the year 5138; 1e11 epoch milliseconds is 1973.
+const MILLISECONDS_BY_MISTAKE = 1e11;
+
 function instant(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isFinite(ms)) return ms;
   } else if (typeof value === 'number' && Number.isFinite(value)) {
-    return value * 1000;
+    // Epoch seconds. A number this large is milliseconds by mistake, which would make a key
+    // that should expire never expire: refuse the record rather than guess.
+    if (Math.abs(value) < MILLISECONDS_BY_MISTAKE) return value * 1000;
+    throw new InvalidRecordError(
+      `lookup() returned a record whose \`${field}\` looks like epoch milliseconds; give epoch seconds or a Date`,
+    );
   }
   throw new InvalidRecordError(
     `lookup() returned a record whose \`${field}\` is not a valid Date, epoch seconds or null`,

@@ -1,3 +1,4 @@
+import { withDeadline } from '../lib/deadline.js';
 import { InvalidRecordError, type KeyRecord, toKeyRecord } from './record.js';
 
 /** What one `lookup` call came to. */
@@ -10,6 +11,7 @@ export type LookupOutcome =
 
 const UNKNOWN: LookupOutcome = Object.freeze({ kind: 'unknown' });
 const TIMEOUT: LookupOutcome = Object.freeze({ kind: 'timeout' });
+const TIMED_OUT = Symbol('timed out');
 
 function settle(value: unknown): LookupOutcome {
   if (value === null || value === undefined) return UNKNOWN;
@@ -59,26 +61,19 @@ export function singleFlight(
     pending: PromiseLike<unknown>,
     clock: Clock,
   ): Promise<LookupOutcome> {
-    const flight = new Promise<LookupOutcome>((resolve) => {
-      const timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
-      Promise.resolve(pending).then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(settle(value));
-        },
-        (cause: unknown) => {
-          clearTimeout(timer);
-          resolve({ kind: 'failed', cause });
-        },
-      );
-    }).then((outcome) => {
-      if (inflight.get(hash) === flight) {
-        inflight.delete(hash);
-        if (outcome.kind === 'found' || outcome.kind === 'unknown')
-          keep(hash, outcome, clock.now());
-      }
-      return outcome;
-    });
+    const flight = withDeadline(pending, timeoutMs, TIMED_OUT)
+      .then(
+        (value): LookupOutcome => (value === TIMED_OUT ? TIMEOUT : settle(value)),
+        (cause: unknown): LookupOutcome => ({ kind: 'failed', cause }),
+      )
+      .then((outcome) => {
+        if (inflight.get(hash) === flight) {
+          inflight.delete(hash);
+          if (outcome.kind === 'found' || outcome.kind === 'unknown')
+            keep(hash, outcome, clock.now());
+        }
+        return outcome;
+      });
     inflight.set(hash, flight);
     return flight;
   }

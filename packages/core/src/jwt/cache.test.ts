@@ -130,6 +130,17 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
     }
   });
 
+  it('answers 503 when a revocation check never answers, instead of hanging', async () => {
+    const never = () => new Promise<boolean>(() => {});
+    for (const extra of [{ denyList: { revoke() {}, isRevoked: never } }, { isRevoked: never }]) {
+      const err = await make({ ...extra, revocationTimeout: 20 })
+        .verify(token(), ctx())
+        .catch((e) => e);
+      expect(err).toMatchObject({ code: C.DENY_LIST_FAILED, status: 503 });
+      expect(detailOf(err)).toMatchObject({ reason: 'deny_list_timeout', jti: 'jti-1' });
+    }
+  });
+
   it('consults the isRevoked hook with the jti and claims, sync or async, on every hit', async () => {
     const seen: string[] = [];
     let revoked = false;

@@ -27,6 +27,11 @@ export interface JwksOptions {
   maxBytes?: number;
   /** Extra request headers (say, for an internal gateway). */
   headers?: Record<string, string>;
+  /**
+   * Accept a plain `http:` key set URL on a host other than localhost. Default `false`: keys
+   * fetched in the clear can be swapped by anyone on the path.
+   */
+  allowHttp?: boolean;
   /** The fetch to use. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
 }
@@ -66,6 +71,11 @@ export interface JwtOptions {
   denyList?: DenyList;
   /** An extra revocation check for custom stores; throwing answers 503. */
   isRevoked?: (jti: string, claims: JWTPayload) => boolean | Promise<boolean>;
+  /**
+   * Milliseconds to wait for an asynchronous `denyList.isRevoked()` or `isRevoked()` before
+   * answering 503 `ERR_DENY_LIST_FAILED` (never "not revoked"). Default 5,000.
+   */
+  revocationTimeout?: number;
   /** The claim scopes come from: `scope` (space-delimited string, default), `scp` or `permissions` (arrays), or another. */
   scopeClaim?: 'scope' | 'scp' | 'permissions' | (string & {});
   /** The claim that names the tenant, if any. */

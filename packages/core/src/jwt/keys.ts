@@ -63,6 +63,9 @@ function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
     }
     return value;
   };
+  if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') {
+    fail('`jwksOptions.allowHttp` must be a boolean');
+  }
   if (o.fetch !== undefined && typeof o.fetch !== 'function')
     fail('`jwksOptions.fetch` must be a function');
   if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null)) {
@@ -78,14 +81,23 @@ function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
   };
 }
 
-function remoteUrl(value: string | URL): URL {
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+function remoteUrl(value: string | URL, allowHttp: boolean): URL {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return fail('`jwks` is not a valid URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('`jwks` must be an https URL');
+  if (url.protocol === 'https:') return url;
+  if (url.protocol !== 'http:') fail('`jwks` must be an https URL');
+  // Keys fetched in the clear can be swapped on the way: only on this machine, or when asked.
+  if (!allowHttp && !LOOPBACK.test(url.hostname)) {
+    fail(
+      '`jwks` must be an https URL (http is allowed for localhost, or with `jwksOptions.allowHttp`)',
+    );
+  }
   return url;
 }
 
@@ -140,7 +152,7 @@ export function buildKeys(
   if (typeof jwks === 'string' || jwks instanceof URL) {
     if (algorithms.some(isHmac)) fail('HS* algorithms need a `secret`, not a remote `jwks`');
     const remote = new RemoteKeySet(
-      remoteUrl(jwks),
+      remoteUrl(jwks, options.jwksOptions?.allowHttp === true),
       algorithms,
       impl,
       remoteSettings(options.jwksOptions),

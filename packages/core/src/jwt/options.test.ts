@@ -144,6 +144,22 @@ describe.each(IMPLS)('jwt() construction on $runtime crypto', (impl) => {
       /https/,
     ],
     [
+      'jwks over plain http to another host',
+      { ...base, algorithms: ['RS256'], secret: undefined, jwks: 'http://id.example.com/jwks' },
+      /allowHttp/,
+    ],
+    [
+      'jwksOptions.allowHttp not a boolean',
+      {
+        ...base,
+        algorithms: ['RS256'],
+        secret: undefined,
+        jwks: 'http://id.internal/jwks',
+        jwksOptions: { allowHttp: 'yes' },
+      },
+      /allowHttp/,
+    ],
+    [
       'remote jwks with HS256',
       { ...base, secret: undefined, jwks: 'https://id.example.com/jwks' },
       /HS\* algorithms/,
@@ -179,6 +195,12 @@ describe.each(IMPLS)('jwt() construction on $runtime crypto', (impl) => {
     ['typ not a string', { ...base, typ: 1 }, /typ/],
     ['denyList without isRevoked', { ...base, denyList: { revoke() {} } }, /denyList/],
     ['isRevoked not a function', { ...base, isRevoked: true }, /isRevoked/],
+    ['revocationTimeout 0', { ...base, revocationTimeout: 0 }, /revocationTimeout/],
+    [
+      'revocationTimeout over a minute',
+      { ...base, revocationTimeout: 60_001 },
+      /revocationTimeout/,
+    ],
     ['requiredClaims not strings', { ...base, requiredClaims: [1] }, /requiredClaims/],
     ['empty scopeClaim', { ...base, scopeClaim: '' }, /scopeClaim/],
     ['cache.max 0', { ...base, cache: { max: 0 } }, /cache.max/],
@@ -209,6 +231,16 @@ describe.each(IMPLS)('jwt() construction on $runtime crypto', (impl) => {
   ])('accepts %s', (_name, algorithms, publicKey) => {
     if (impl.runtime === 'web' && _name.startsWith('RSA-PSS')) return; // refused on Web Crypto
     expect(build({ ...base, secret: undefined, algorithms, publicKey })).not.toThrow();
+  });
+
+  it('accepts plain http key sets on this machine, or elsewhere when allowHttp is set', () => {
+    const remote = { ...base, secret: undefined, algorithms: ['RS256'] };
+    for (const jwks of ['http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]/j']) {
+      expect(build({ ...remote, jwks }), jwks).not.toThrow();
+    }
+    expect(
+      build({ ...remote, jwks: 'http://id.internal/jwks', jwksOptions: { allowHttp: true } }),
+    ).not.toThrow();
   });
 
   it('accepts a deny-list, hooks, cache options and a remote jwks without fetching at construction', () => {

@@ -16,6 +16,7 @@ export interface JwtConfig {
   typ: string | undefined;
   denyList: DenyList | undefined;
   isRevoked: ((jti: string, claims: JWTPayload) => boolean | Promise<boolean>) | undefined;
+  revocationTimeout: number;
   scopeClaim: string;
   tenantClaim: string | undefined;
   subjectClaim: string;
@@ -38,6 +39,7 @@ const KNOWN = new Set([
   'typ',
   'denyList',
   'isRevoked',
+  'revocationTimeout',
   'scopeClaim',
   'tenantClaim',
   'subjectClaim',
@@ -149,6 +151,14 @@ export function validateOptions(options: JwtOptions): JwtConfig {
   if (o.isRevoked !== undefined && typeof o.isRevoked !== 'function') {
     fail('`isRevoked` must be a function (jti, claims) => boolean');
   }
+  const revocationTimeout = o.revocationTimeout ?? 5_000;
+  if (
+    typeof revocationTimeout !== 'number' ||
+    !(revocationTimeout > 0) ||
+    revocationTimeout > 60_000
+  ) {
+    fail('`revocationTimeout` must be a number of milliseconds from 1 to 60,000');
+  }
   const maxTokenLength = o.maxTokenLength ?? 8192;
   if (!isPositiveInt(maxTokenLength)) fail('`maxTokenLength` must be a positive integer');
   const cookie = optionalText(o.cookie, 'cookie');
@@ -164,6 +174,7 @@ export function validateOptions(options: JwtOptions): JwtConfig {
     typ: typ === undefined ? undefined : normalizeTyp(typ),
     denyList,
     isRevoked: o.isRevoked,
+    revocationTimeout,
     scopeClaim: optionalText(o.scopeClaim, 'scopeClaim') ?? 'scope',
     tenantClaim: optionalText(o.tenantClaim, 'tenantClaim'),
     subjectClaim: optionalText(o.subjectClaim, 'subjectClaim') ?? 'sub',

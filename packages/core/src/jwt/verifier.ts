@@ -1,6 +1,7 @@
 // The JWT verifier, parameterised by its crypto implementation so one test suite runs against
 // both node.ts and web.ts. `jwt()` binds it to `#crypto`.
 import { AuthErrorCodes, serverError, unavailable } from '../errors.js';
+import { withDeadline } from '../lib/deadline.js';
 import { withDetail } from '../lib/detail.js';
 import type { Principal, VerifyContext } from '../types.js';
 import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
@@ -12,6 +13,8 @@ import { validateOptions } from './options.js';
 import { decodeObject, isCanonicalBase64url, malformed } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
 import { VerifiedCache } from './verified-cache.js';
+
+const TIMED_OUT = Symbol('timed out');
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -50,7 +53,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
   const config = validateOptions(options);
   const { source, remote } = buildKeys(options, config.algorithms, impl);
   const allowed = new Set<string>(config.algorithms);
-  const { maxTokenLength, typ, denyList, isRevoked } = config;
+  const { maxTokenLength, typ, denyList, isRevoked, revocationTimeout } = config;
   const decode = impl.decodeBase64url;
   const readHeader = headerReader(allowed, typ, decode);
   const checksRevocation = denyList !== undefined || isRevoked !== undefined;
@@ -61,10 +64,12 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     let hit: unknown;
     try {
       hit = denyList === undefined ? false : denyList.isRevoked(jti);
-      if (typeof hit !== 'boolean') hit = await hit;
+      if (typeof hit !== 'boolean')
+        hit = await withDeadline(hit as PromiseLike<unknown>, revocationTimeout, TIMED_OUT);
       if (hit === false && isRevoked !== undefined) {
         hit = isRevoked(jti, v.claims);
-        if (typeof hit !== 'boolean') hit = await hit;
+        if (typeof hit !== 'boolean')
+          hit = await withDeadline(hit as PromiseLike<unknown>, revocationTimeout, TIMED_OUT);
       }
     } catch (err) {
       throw withDetail(unavailable(AuthErrorCodes.DENY_LIST_FAILED, err), {
@@ -74,6 +79,13 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     }
     if (hit === true) {
       throw reject(AuthErrorCodes.JWT_REVOKED, 'The token has been revoked', 'revoked', realm, jti);
+    }
+    if (hit === TIMED_OUT) {
+      const err = new Error(`a revocation check did not answer within ${revocationTimeout} ms`);
+      throw withDetail(unavailable(AuthErrorCodes.DENY_LIST_FAILED, err), {
+        reason: 'deny_list_timeout',
+        jti,
+      });
     }
     if (hit !== false) {
       const err = new TypeError('a revocation check answered neither true nor false');
