@@ -26,6 +26,7 @@ export type {
 export { AuthError, AuthErrorCodes, errorResponse, isAuthError } from './errors.js';
 export { extractCredential } from './extract.js';
 export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
+export { ALGORITHMS } from './jwt/algorithms.js';
 export { jwt } from './jwt/jwt.js';
 export type { RequestView } from './request.js';
 export { fromFetchHeaders, fromNodeHeaders, headerValues } from './request.js';

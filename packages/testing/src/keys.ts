@@ -1,28 +1,15 @@
+import { ALGORITHMS, type Algorithm } from '@portcullis/core';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /**
- * The algorithms a test issuer can sign with (the asymmetric ones and HMAC).
+ * The algorithms a test issuer can sign with: every algorithm core's `jwt()` accepts.
  *
  * @example
  * ```ts
  * const algorithm: TestAlgorithm = 'EdDSA';
  * ```
  */
-export type TestAlgorithm =
-  | 'HS256'
-  | 'HS384'
-  | 'HS512'
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
+export type TestAlgorithm = Algorithm;
 
 /** A signing key and, for asymmetric algorithms, its public JWK. */
 export interface SigningKey {
@@ -35,22 +22,6 @@ export interface SigningKey {
 }
 
 const HMAC_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 };
-const ALGORITHMS = new Set<string>([
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
 
 /**
  * Check that `algorithm` is one a test issuer can sign with.

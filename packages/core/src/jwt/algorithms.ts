@@ -24,7 +24,15 @@ export type Algorithm =
   | 'EdDSA'
   | 'Ed25519';
 
-/** Every algorithm name, for validation. */
+/**
+ * Every algorithm `jwt()` accepts, for validation and for tools that list them.
+ *
+ * @example
+ * ```ts
+ * ALGORITHMS.has('ES256'); // true
+ * ALGORITHMS.has('none'); // false
+ * ```
+ */
 export const ALGORITHMS: ReadonlySet<string> = new Set<Algorithm>([
   'HS256',
   'HS384',
