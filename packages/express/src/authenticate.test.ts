@@ -1,9 +1,9 @@
 import { AuthErrorCodes } from '@portcullis/core';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from '../../core/src/test-helpers/adapter-method.js';
 import { authenticate } from './index.js';
 import { EXPRESSES, echo, fakeAuthenticator, showError } from './test-helpers/apps.js';
-import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from './test-helpers/fake-method.js';
 
 describe.each(EXPRESSES)('authenticate() on %s', (_name, makeApp) => {
   const build = (options?: Parameters<typeof authenticate>[1]) => {

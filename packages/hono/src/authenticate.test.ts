@@ -2,9 +2,9 @@ import { AuthErrorCodes, isAuthError } from '@portcullis/core';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it } from 'vitest';
+import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from '../../core/src/test-helpers/adapter-method.js';
 import { type AuthenticateOptions, authenticate } from './index.js';
 import { echo, fakeAuthenticator, headers } from './test-helpers/apps.js';
-import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from './test-helpers/fake-method.js';
 
 function build(options?: AuthenticateOptions) {
   const app = new Hono();

@@ -1,13 +1,13 @@
 import { createAuthenticator, type Principal } from '@portcullis/core';
 import { Hono } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
+import { fakeMethod } from '../../core/src/test-helpers/adapter-method.js';
 import {
   type AuthenticateOptions,
   type AuthVariables,
   authenticate,
   requireScope,
 } from './index.js';
-import { fakeMethod } from './test-helpers/fake-method.js';
 
 const auth = createAuthenticator({ methods: [fakeMethod()] });
 

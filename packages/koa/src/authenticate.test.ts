@@ -1,9 +1,9 @@
 import { AuthErrorCodes } from '@portcullis/core';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from '../../core/src/test-helpers/adapter-method.js';
 import { type AuthenticateOptions, authenticate } from './index.js';
 import { appOf, fakeAuthenticator, KOAS, showError } from './test-helpers/apps.js';
-import { FAKE_BOOM, FAKE_DOWN, FAKE_SECRET } from './test-helpers/fake-method.js';
 
 describe.each(KOAS)('authenticate() on %s', (_name, make) => {
   const build = (options?: AuthenticateOptions) =>

@@ -1,7 +1,7 @@
 import { createAuthenticator } from '@portcullis/core';
 import express5, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import express4 from 'express4';
-import { fakeMethod } from './fake-method.js';
+import { fakeMethod } from '../../../core/src/test-helpers/adapter-method.js';
 
 /** Both majors, so every test runs on Express 5 and on Express 4. */
 export const EXPRESSES: ReadonlyArray<readonly [string, () => Express]> = [

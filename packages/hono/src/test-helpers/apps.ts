@@ -1,6 +1,6 @@
 import { createAuthenticator } from '@portcullis/core';
 import type { Context } from 'hono';
-import { fakeMethod } from './fake-method.js';
+import { fakeMethod } from '../../../core/src/test-helpers/adapter-method.js';
 
 /** An authenticator over the fake method, realm `test`. */
 export const fakeAuthenticator = () =>

@@ -1,7 +1,7 @@
 import { createAuthenticator } from '@portcullis/core';
 import Koa, { type Middleware } from 'koa';
 import Koa2 from 'koa2';
-import { fakeMethod } from './fake-method.js';
+import { fakeMethod } from '../../../core/src/test-helpers/adapter-method.js';
 
 /** Both majors, so every test runs on Koa 3 and on Koa 2. */
 export const KOAS: ReadonlyArray<readonly [string, () => Koa]> = [

@@ -1,4 +1,7 @@
-import { AuthError, AuthErrorCodes, type Method, type Principal } from '@portcullis/core';
+// Shared by the Express, Koa and Hono adapters' unit tests (imported by relative path: it is
+// test code, never published), so the three drive the same fake credentials.
+import { AuthError, AuthErrorCodes } from '../errors.js';
+import type { Method, Principal } from '../types.js';
 
 /** Keys the fake method knows: each becomes a principal with these scopes. */
 export const FAKE_KEYS: Record<string, readonly string[]> = {
