@@ -1,6 +1,5 @@
-import { parseForm } from './form.js';
+import { readClientRequest } from './client-request.js';
 import { noStore, oauthError } from './oauth-errors.js';
-import { authenticateClient } from './token-endpoint.js';
 
 /**
  * Token revocation (RFC 7009): an authenticated client posts `token=<access token>`; when it is a
@@ -13,15 +12,7 @@ import { authenticateClient } from './token-endpoint.js';
  *   { authorization, contentType, body });
  */
 export async function revokeEndpoint(config, request) {
-  const form = parseForm(request.contentType, request.body);
-  if (form === null) {
-    return oauthError(
-      400,
-      'invalid_request',
-      'Send application/x-www-form-urlencoded with each parameter once',
-    );
-  }
-  const { client, error } = authenticateClient(config.clients, request.authorization, form);
+  const { form, client, error } = readClientRequest(config.clients, request);
   if (error) return error;
   if (typeof form.token !== 'string' || form.token === '') {
     return oauthError(400, 'invalid_request', 'token is required');

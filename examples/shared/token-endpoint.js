@@ -1,36 +1,8 @@
-import { parseBasic, parseForm } from './form.js';
+import { readClientRequest } from './client-request.js';
 import { noStore, oauthError } from './oauth-errors.js';
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-const BASIC = { 'www-authenticate': 'Basic realm="oauth", charset="UTF-8"' };
-
-/**
- * Authenticate the client of a token or revocation request (RFC 6749 §2.3.1): HTTP Basic or
- * `client_id`/`client_secret` form fields, never both. Returns `{ client }` or `{ error }`.
- *
- * @example
- * const { client, error } = authenticateClient(clients, authorization, form);
- */
-export function authenticateClient(clients, authorization, form) {
-  const basic = parseBasic(authorization);
-  const inForm = form.client_id !== undefined || form.client_secret !== undefined;
-  if (basic === null)
-    return { error: oauthError(400, 'invalid_request', 'Malformed Basic credentials') };
-  if (basic !== undefined && inForm) {
-    return { error: oauthError(400, 'invalid_request', 'Use one way of client authentication') };
-  }
-  const id = basic?.id ?? form.client_id;
-  const secret = basic?.secret ?? form.client_secret;
-  if (id === undefined || secret === undefined) {
-    return { error: oauthError(401, 'invalid_client', 'Client authentication required', BASIC) };
-  }
-  const client = clients.authenticate(id, secret);
-  if (client === null) {
-    return { error: oauthError(401, 'invalid_client', 'Client authentication failed', BASIC) };
-  }
-  return { client };
-}
 
 /**
  * The OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4), framework-neutral: give it the
@@ -42,15 +14,7 @@ export function authenticateClient(clients, authorization, form) {
  *   { authorization, contentType, body });
  */
 export function tokenEndpoint(config, request) {
-  const form = parseForm(request.contentType, request.body);
-  if (form === null) {
-    return oauthError(
-      400,
-      'invalid_request',
-      'Send application/x-www-form-urlencoded with each parameter once',
-    );
-  }
-  const { client, error } = authenticateClient(config.clients, request.authorization, form);
+  const { form, client, error } = readClientRequest(config.clients, request);
   if (error) return error;
   if (form.grant_type === undefined) {
     return oauthError(400, 'invalid_request', 'grant_type is required');
