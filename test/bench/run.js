@@ -43,9 +43,10 @@ function parseArgs(argv) {
   return opts;
 }
 
-function load() {
+/** The load average; at the end of a run it includes the run itself, so no warning then. */
+function load(warn = true) {
   const [one, five] = os.loadavg();
-  const busy = one > os.cpus().length * 0.5;
+  const busy = warn && one > os.cpus().length * 0.5;
   return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)${busy ? ' — the machine is busy: expect noisy numbers' : ''}`;
 }
 
@@ -136,7 +137,7 @@ async function main() {
   } else {
     out = await micro(opts, log);
   }
-  console.log(`at end: ${load()}`);
+  console.log(`at end: ${load(false)}`);
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: describe(), ...out }, null, 2));
 }
 
