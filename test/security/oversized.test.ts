@@ -4,7 +4,7 @@
 import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyMethod, keyStore, PREFIX } from './support/api-keys.js';
-import { ADAPTERS, type AdapterName } from './support/apps.js';
+import { ADAPTERS } from './support/apps.js';
 import { useLeakCheck } from './support/collector.js';
 import { expectAccepted, expectRejected, scenario } from './support/harness.js';
 import { type JwksServer, startJwksServer } from './support/jwks-server.js';

@@ -25,8 +25,8 @@ export type {
 } from './errors.js';
 export { AuthError, AuthErrorCodes, errorResponse, isAuthError } from './errors.js';
 export { extractCredential } from './extract.js';
-export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { ALGORITHMS } from './jwt/algorithms.js';
+export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { jwt } from './jwt/jwt.js';
 export type { RequestView } from './request.js';
 export { fromFetchHeaders, fromNodeHeaders, headerValues } from './request.js';
