@@ -112,6 +112,7 @@ async function replay(opts) {
   console.log(`node ${m.node} (OpenSSL ${m.openssl})`);
   const versions = Object.entries(m.versions).map(([n, v]) => `${n} ${v}`);
   console.log(`packages: ${versions.join(', ')}`);
+  if (m.load) console.log(`load at start: ${m.load.start}; at end: ${m.load.end}`);
   if (saved.settings) {
     const { printHttp } = await import('./http/run-http.js');
     printHttp(saved, opts);
@@ -129,7 +130,8 @@ async function main() {
     `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}, ${opts.rounds} round(s), lowest median kept)`,
   );
   for (const l of describeLines()) console.log(l);
-  console.log(`at start: ${load()}`);
+  const loadAtStart = load();
+  console.log(`at start: ${loadAtStart}`);
   let out;
   if (opts.mode === 'http') {
     const { runHttp } = await import('./http/run-http.js');
@@ -137,8 +139,12 @@ async function main() {
   } else {
     out = await micro(opts, log);
   }
-  console.log(`at end: ${load(false)}`);
-  if (opts.json) writeFileSync(opts.json, JSON.stringify({ machine: describe(), ...out }, null, 2));
+  const loadAtEnd = load(false);
+  console.log(`at end: ${loadAtEnd}`);
+  if (opts.json) {
+    const machine = { ...describe(), load: { start: loadAtStart, end: loadAtEnd } };
+    writeFileSync(opts.json, JSON.stringify({ machine, ...out }, null, 2));
+  }
 }
 
 await main();
