@@ -52,7 +52,8 @@ describe.each(IMPLS)('remote JWKS on $runtime crypto', (impl) => {
         issuer: ISSUER,
         audience: AUDIENCE,
         jwks: `${base}${path}`,
-        jwksOptions: { timeout: 300, ...jwksOptions },
+        // Generous by default: a cold fetch on a loaded CI machine can take a few hundred ms.
+        jwksOptions: { timeout: 5_000, ...jwksOptions },
         cache: false,
       },
       impl,
@@ -105,7 +106,11 @@ describe.each(IMPLS)('remote JWKS on $runtime crypto', (impl) => {
           ? serve(jwks(signer))(req, res)
           : res.writeHead(302, { location: `${base}/elsewhere` }).end(),
     ],
-    ['a slow answer', (req, res) => setTimeout(() => serve(jwks(signer))(req, res), 1000)],
+    [
+      'a slow answer',
+      (req, res) => setTimeout(() => serve(jwks(signer))(req, res), 1000),
+      { timeout: 300 },
+    ],
     [
       'a slow body',
       (_req, res) => {
@@ -113,6 +118,7 @@ describe.each(IMPLS)('remote JWKS on $runtime crypto', (impl) => {
         res.write('{"keys":');
         setTimeout(() => res.end('[]}'), 1000);
       },
+      { timeout: 300 },
     ],
   ])('answers 503 ERR_JWKS_UNAVAILABLE for %s', async (_name, h, extra) => {
     handler = h;
