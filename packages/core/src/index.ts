@@ -28,8 +28,8 @@ export { extractCredential } from './extract.js';
 export { ALGORITHMS } from './jwt/algorithms.js';
 export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { jwt } from './jwt/jwt.js';
-export type { RequestView } from './request.js';
-export { fromFetchHeaders, fromNodeHeaders, headerValues } from './request.js';
+export type { NodeRequestLike, RequestView } from './request.js';
+export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from './request.js';
 export type { AuthState } from './scopes.js';
 export { hasScopes, scopeGuard } from './scopes.js';
 export type {

@@ -26,6 +26,40 @@ export function fromFetchHeaders(headers: Headers): RequestView {
   return { header: (name) => headers.get(name) };
 }
 
+/** What {@link fromNodeRequest} reads of a Node request: its raw header lines. */
+export interface NodeRequestLike {
+  /** Names and values alternating, as received (`IncomingMessage.rawHeaders`). */
+  readonly rawHeaders: readonly string[];
+}
+
+/**
+ * A request view over a Node `IncomingMessage` (Express, Koa, Hono on `@hono/node-server`).
+ * It reads `rawHeaders`, so a second Authorization header is seen (Node's `req.headers` keeps
+ * only the first), without building `headersDistinct` for every header on every request.
+ *
+ * @example
+ * ```ts
+ * const principal = await authenticator.authenticate(fromNodeRequest(req));
+ * ```
+ */
+export function fromNodeRequest(request: NodeRequestLike): RequestView {
+  return {
+    header(name) {
+      const raw = request.rawHeaders;
+      let first: string | undefined;
+      let all: string[] | undefined;
+      for (let i = 0; i < raw.length; i += 2) {
+        const line = raw[i]!;
+        if (line.length !== name.length || line.toLowerCase() !== name) continue;
+        const value = raw[i + 1]!;
+        if (first === undefined) first = value;
+        else (all ??= [first]).push(value);
+      }
+      return all ?? first;
+    },
+  };
+}
+
 /** A request view over Node's `IncomingMessage.headersDistinct`. */
 export function fromNodeHeaders(
   headersDistinct: Record<string, readonly string[] | undefined>,

@@ -1,7 +1,7 @@
 import {
   type Authenticator,
   adapterOptions,
-  fromNodeHeaders,
+  fromNodeRequest,
   rememberAuth,
 } from '@portcullis/core';
 import type { RequestHandler } from 'express';
@@ -30,7 +30,7 @@ export function authenticate(
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
   return function portcullisAuthenticate(req, res, next) {
     authenticator
-      .authenticate(fromNodeHeaders(req.headersDistinct), { optional })
+      .authenticate(fromNodeRequest(req), { optional })
       .then(
         (principal) => {
           rememberAuth(req, { principal, realm: authenticator.realm, errors: mode });

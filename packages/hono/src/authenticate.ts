@@ -1,13 +1,8 @@
-import {
-  type Authenticator,
-  adapterOptions,
-  fromFetchHeaders,
-  type Principal,
-  rememberAuth,
-} from '@portcullis/core';
+import { type Authenticator, adapterOptions, type Principal, rememberAuth } from '@portcullis/core';
 import type { MiddlewareHandler } from 'hono';
 import { answer } from './answer.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
+import { requestView } from './view.js';
 
 /**
  * Hono middleware for any runtime: verify the request's API key or bearer token and set
@@ -45,8 +40,7 @@ export function authenticate(
     async function portcullisAuthenticate(c, next) {
       let principal: Principal | null;
       try {
-        const view = fromFetchHeaders(c.req.raw.headers);
-        principal = await authenticator.authenticate(view, { optional });
+        principal = await authenticator.authenticate(requestView(c), { optional });
       } catch (err) {
         return answer(c, err, mode);
       }

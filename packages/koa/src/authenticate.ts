@@ -1,7 +1,7 @@
 import {
   type Authenticator,
   adapterOptions,
-  fromNodeHeaders,
+  fromNodeRequest,
   type Principal,
   rememberAuth,
 } from '@portcullis/core';
@@ -32,7 +32,7 @@ export function authenticate(
   return async function portcullisAuthenticate(ctx, next) {
     let principal: Principal | null;
     try {
-      const view = fromNodeHeaders(ctx.req.headersDistinct);
+      const view = fromNodeRequest(ctx.req);
       principal = await authenticator.authenticate(view, { optional });
     } catch (err) {
       answer(ctx, err, mode);
