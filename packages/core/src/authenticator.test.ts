@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from './authenticator.js';
-import type { AuthError } from './errors.js';
+import { type AuthError, AuthErrorCodes, invalidToken } from './errors.js';
 import type { RequestView } from './request.js';
 import { fakeMethod } from './test-helpers/fake-method.js';
 import type { AuthEvent, Method } from './types.js';
@@ -117,6 +117,48 @@ describe('createAuthenticator', () => {
     expect((await auth.authenticate(view({ authorization: 'Bearer key-a' })))?.method).toBe(
       'api_key',
     );
+  });
+
+  it('refuses a bearer token outside the b64token grammar with 400, whichever method claims it', async () => {
+    const verified: string[] = [];
+    const lenient = fakeMethod({
+      verify: async (value) => {
+        verified.push(value);
+        return { method: 'api_key', subject: 's', scopes: [] };
+      },
+    });
+    // Token-safe, as it must be: it accepts only letters, digits and "-".
+    const strict = {
+      ...fakeMethod({
+        prefix: 'tok',
+        verify: async (value, ctx) => {
+          if (/^[A-Za-z0-9-]+$/.test(value))
+            return { method: 'jwt', subject: value.slice(4), scopes: [] };
+          throw invalidToken(AuthErrorCodes.JWT_MALFORMED, 'Bad token', ctx.realm);
+        },
+      }),
+      tokenSafe: true,
+    };
+    const { auth, events } = setup([strict, lenient]);
+    for (const authorization of [
+      'Bearer good-a"b',
+      'Bearer tok-a"b',
+      'Bearer x y',
+      'Bearer tok-\u00e9',
+    ]) {
+      const err = await rejection(auth.authenticate(view({ authorization })));
+      expect({ status: err.status, code: err.code }, authorization).toEqual({
+        status: 400,
+        code: 'ERR_MALFORMED_REQUEST',
+      });
+    }
+    // A method that may accept anything never sees a malformed token; a token-safe one may, but
+    // its refusal becomes the same 400.
+    expect(verified).toEqual([]);
+    expect(events.every((e) => e.status === 400 && e.method === undefined)).toBe(true);
+    expect(await auth.authenticate(view({ authorization: 'Bearer tok-fine' }))).toMatchObject({
+      subject: 'fine',
+    });
   });
 
   it('turns a verifier that throws a plain error into a 500 without detail', async () => {

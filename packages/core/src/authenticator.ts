@@ -6,7 +6,7 @@ import {
   noCredentials,
   serverError,
 } from './errors.js';
-import { type Extracted, extractCredential } from './extract.js';
+import { checkBearerGrammar, type Extracted, findCredential } from './extract.js';
 import { detailOf } from './lib/detail.js';
 import type { RequestView } from './request.js';
 import type { AuthEvent, Authenticator, Method, Principal, VerifyContext } from './types.js';
@@ -119,6 +119,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     throw err;
   }
 
+  function checkGrammar(token: string): void {
+    try {
+      checkBearerGrammar(token, realm);
+    } catch (err) {
+      fail(err as AuthError, undefined);
+    }
+  }
+
   function choose(found: Extracted): Method | undefined {
     for (const m of methods) {
       if (found.source.kind === 'header' && !m.headers.includes(found.source.name)) continue;
@@ -139,7 +147,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   ): Promise<Principal | null> {
     let found: Extracted | undefined;
     try {
-      found = extractCredential(request, config, realm);
+      found = findCredential(request, config, realm);
     } catch (err) {
       fail(err as AuthError, undefined);
     }
@@ -151,6 +159,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       fail(noCredentials(realm), undefined);
     }
     const method = choose(found);
+    // A bearer token's grammar is checked before any answer but a success from a method whose
+    // accepted values all fit it: the answer is then the same as checking it first.
+    const pending = found.source.kind === 'authorization';
+    if (pending && method?.tokenSafe !== true) checkGrammar(found.value);
     if (method === undefined) {
       fail(invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm), undefined);
     }
@@ -158,6 +170,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     try {
       principal = await method.verify(found.value, context);
     } catch (err) {
+      if (pending) checkGrammar(found.value);
       fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
     }
     if (onEvent === undefined) return principal;

@@ -56,8 +56,24 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
   while (header.charCodeAt(start) === 32) start++;
   const token = header.slice(start);
   if (token === '') malformed('The bearer token is empty', realm);
-  if (!B64TOKEN.test(token)) malformed('The bearer token is malformed', realm);
+  // The b64token grammar check is left to the caller: see findCredential().
   return { value: token, source: AUTHORIZATION };
+}
+
+/**
+ * Refuse a bearer token outside RFC 6750's b64token grammar with 400 `invalid_request`.
+ *
+ * @example
+ * ```ts
+ * checkBearerGrammar('a b', 'api'); // throws ERR_MALFORMED_REQUEST
+ * ```
+ */
+export function checkBearerGrammar(token: string, realm: string): void {
+  if (!B64TOKEN.test(token)) malformed('The bearer token is malformed', realm);
+}
+
+function checkPending(found: Extracted | undefined, realm: string): void {
+  if (found?.source.kind === 'authorization') checkBearerGrammar(found.value, realm);
 }
 
 function fromCookies(request: RequestView, names: readonly string[], realm: string) {
@@ -81,6 +97,44 @@ function fromCookies(request: RequestView, names: readonly string[], realm: stri
 }
 
 /**
+ * {@link extractCredential} except that a bearer token from `Authorization` (its `source.kind` is
+ * `'authorization'`) has not yet been checked against the b64token grammar: scanning a long
+ * token costs more than the rest of a cached verification, so the authenticator checks it only
+ * where the answer can depend on it. The caller must call {@link checkBearerGrammar} before
+ * answering anything but a success from a method whose accepted values all fit the grammar.
+ *
+ * @example
+ * ```ts
+ * const found = findCredential(view, { headers: ['x-api-key'], cookies: [] }, 'api');
+ * ```
+ */
+export function findCredential(
+  request: RequestView,
+  config: ExtractConfig,
+  realm: string,
+): Extracted | undefined {
+  let found = fromAuthorization(headerValues(request, 'authorization'), realm);
+  for (const name of config.headers) {
+    const values = headerValues(request, name);
+    if (values.length === 0) continue;
+    if (values.length > 1 || found !== undefined) {
+      checkPending(found, realm);
+      multiple(realm);
+    }
+    const value = values[0]!.trim();
+    if (!HEADER_KEY.test(value)) malformed(`The ${name} header is malformed`, realm);
+    found = { value, source: { kind: 'header', name } };
+  }
+  if (config.cookies.length > 0) {
+    checkPending(found, realm);
+    const cookies = fromCookies(request, config.cookies, realm);
+    if (cookies.length > 1 || (cookies.length === 1 && found !== undefined)) multiple(realm);
+    found ??= cookies[0];
+  }
+  return found;
+}
+
+/**
  * Find the one credential in a request: `Authorization: Bearer …`, an API-key header, or a
  * configured cookie. Returns `undefined` when there is none; throws a 400 `invalid_request`
  * `AuthError` for a malformed header, two Authorization headers, or two credentials.
@@ -96,19 +150,7 @@ export function extractCredential(
   config: ExtractConfig,
   realm: string,
 ): Extracted | undefined {
-  let found = fromAuthorization(headerValues(request, 'authorization'), realm);
-  for (const name of config.headers) {
-    const values = headerValues(request, name);
-    if (values.length === 0) continue;
-    if (values.length > 1 || found !== undefined) multiple(realm);
-    const value = values[0]!.trim();
-    if (!HEADER_KEY.test(value)) malformed(`The ${name} header is malformed`, realm);
-    found = { value, source: { kind: 'header', name } };
-  }
-  if (config.cookies.length > 0) {
-    const cookies = fromCookies(request, config.cookies, realm);
-    if (cookies.length > 1 || (cookies.length === 1 && found !== undefined)) multiple(realm);
-    found ??= cookies[0];
-  }
+  const found = findCredential(request, config, realm);
+  checkPending(found, realm);
   return found;
 }

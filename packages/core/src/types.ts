@@ -101,6 +101,11 @@ export interface Method {
   readonly headers: readonly string[];
   /** Cookies that carry this method's credential. */
   readonly cookies: readonly string[];
+  /**
+   * True when every value this method can accept fits RFC 6750's b64token grammar (a JWT, a
+   * checksummed API key), so the authenticator may skip that check on the success path.
+   */
+  readonly tokenSafe?: boolean;
   /** Whether this method recognises a credential value by its form (prefix, JWS compact form). */
   claims(value: string, source: CredentialSource): boolean;
   /** Verify the credential; resolve to a principal or throw an `AuthError`. */

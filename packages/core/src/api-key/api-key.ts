@@ -171,6 +171,8 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     type: 'api_key' as const,
     headers: Object.freeze([o.header]),
     cookies: Object.freeze([]),
+    // A checksummed key is a prefix of letters, digits and `_`, then base62: all b64token.
+    tokenSafe: o.checksum,
     claims(value: string, source: CredentialSource): boolean {
       if (source.kind === 'authorization')
         return o.bearer && tag !== undefined && value.startsWith(tag);

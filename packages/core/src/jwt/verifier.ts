@@ -175,6 +175,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     // Any dotted bearer value is ours (API keys have no dots), so a malformed, oversized or
     // `alg: none` token is refused by the verifier with its precise code.
     claims: (value) => value.includes('.'),
+    // What verifies is canonical base64url segments and dots: all b64token.
+    tokenSafe: true,
     verify,
     clearCache: () => cache?.clear(),
     remote,
