@@ -46,9 +46,11 @@ export function adapterOptions(
   return { optional: optional === true, errors: errors ?? defaultErrors };
 }
 
-// Kept off the request object and the framework's context variables, which application code can
-// set: a guard passes only on what `authenticate()` itself recorded.
-const recorded = new WeakMap<object, RequestAuth>();
+// Kept under a symbol private to this module, not in the framework's context variables, which
+// application code can set: a guard passes only on what `authenticate()` itself recorded. (A
+// WeakMap would do the same, but inserting a new key per request costs microseconds.)
+const RECORDED = Symbol('portcullis.auth');
+type Recorded = { [RECORDED]?: RequestAuth };
 
 /**
  * Record what `authenticate()` found for a request, keyed by an object that lives as long as the
@@ -60,7 +62,7 @@ const recorded = new WeakMap<object, RequestAuth>();
  * ```
  */
 export function rememberAuth(request: object, auth: RequestAuth): void {
-  recorded.set(request, auth);
+  (request as Recorded)[RECORDED] = auth;
 }
 
 /**
@@ -72,5 +74,5 @@ export function rememberAuth(request: object, auth: RequestAuth): void {
  * ```
  */
 export function recallAuth(request: object): RequestAuth | undefined {
-  return recorded.get(request);
+  return (request as Recorded)[RECORDED];
 }
