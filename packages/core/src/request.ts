@@ -53,7 +53,8 @@ export function fromNodeRequest(request: NodeRequestLike): RequestView {
         if (line.length !== name.length || line.toLowerCase() !== name) continue;
         const value = raw[i + 1]!;
         if (first === undefined) first = value;
-        else (all ??= [first]).push(value);
+        else if (all === undefined) all = [first, value];
+        else all.push(value);
       }
       return all ?? first;
     },

@@ -4,21 +4,18 @@ import { AuthErrorCodes as C } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
 import {
   AUDIENCE,
-  claims,
   ctx,
+  hs256Token,
   IMPLS,
   ISSUER,
   NOW,
   NOW_MS,
-  rawHs256,
 } from '../test-helpers/jwt-fixtures.js';
 import type { JwtOptions } from './jwt.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(9);
-const header = JSON.stringify({ alg: 'HS256' });
-const token = (overrides: Record<string, unknown> = {}) =>
-  rawHs256(header, JSON.stringify(claims(overrides)), secret);
+const token = (overrides: Record<string, unknown> = {}) => hs256Token(secret, overrides);
 
 describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (impl) => {
   const make = (extra: Partial<JwtOptions> = {}) =>

@@ -5,6 +5,8 @@ import {
   AUDIENCE,
   claims,
   ctx,
+  HS256_HEADER,
+  hs256Token,
   IMPLS,
   ISSUER,
   NOW,
@@ -15,9 +17,8 @@ import type { JwtOptions } from './jwt.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(7);
-const header = JSON.stringify({ alg: 'HS256' });
-const token = (overrides: Record<string, unknown> = {}) =>
-  rawHs256(header, JSON.stringify(claims(overrides)), secret);
+const header = HS256_HEADER;
+const token = (overrides: Record<string, unknown> = {}) => hs256Token(secret, overrides);
 
 describe.each(IMPLS)('claims on $runtime crypto', (impl) => {
   const make = (extra: Partial<JwtOptions> = {}) =>
