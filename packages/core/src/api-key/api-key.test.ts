@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AuthError, AuthErrorCodes } from '../errors.js';
+import { type AuthError, AuthErrorCodes } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
+import { failure } from '../test-helpers/failure.js';
 import type { ApiKeyRecord, VerifyContext } from '../types.js';
 import { type ApiKeyOptions, apiKey, type LookupResult } from './api-key.js';
 import { generateApiKey } from './generate.js';
@@ -27,17 +28,6 @@ function setup(options: Partial<ApiKeyOptions> = {}) {
     return { key, hash };
   }
   return { method, lookup, records, ctx, advance, issue };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AuthError> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return err as AuthError;
 }
 
 /** Replace one body character by another base62 character. */
