@@ -1,34 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AuthError, AuthErrorCodes } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
+import { setupApiKey as setup, T0 } from '../test-helpers/api-key-setup.js';
 import { failure } from '../test-helpers/failure.js';
-import type { ApiKeyRecord, VerifyContext } from '../types.js';
-import { type ApiKeyOptions, apiKey, type LookupResult } from './api-key.js';
 import { generateApiKey } from './generate.js';
-
-const T0 = Date.UTC(2030, 0, 1);
-
-function setup(options: Partial<ApiKeyOptions> = {}) {
-  const records = new Map<string, unknown>();
-  const lookup = vi.fn((hash: string) => (records.get(hash) ?? null) as LookupResult);
-  const method = apiKey({ prefix: 'pcs', lookup, ...options });
-  let time = T0;
-  const ctx: VerifyContext = { now: () => time, realm: 'test' };
-  const advance = (ms: number) => {
-    time += ms;
-  };
-  function issue(record: Partial<ApiKeyRecord> = {}) {
-    const { key, hash } = generateApiKey({ prefix: 'pcs' });
-    records.set(hash, {
-      id: `key_${records.size + 1}`,
-      subject: 'svc',
-      scopes: ['read'],
-      ...record,
-    });
-    return { key, hash };
-  }
-  return { method, lookup, records, ctx, advance, issue };
-}
 
 /** Replace one body character by another base62 character. */
 function typo(key: string): string {
@@ -88,7 +63,7 @@ describe('apiKey().verify', () => {
     const { method, ctx, records, issue } = setup();
     const { key, hash } = issue({ scopes: ['read'] });
     await method.verify(key, ctx);
-    const stored = records.get(hash) as { scopes: string[]; subject: string };
+    const stored = records.get(hash) as unknown as { scopes: string[]; subject: string };
     stored.scopes.push('admin');
     stored.subject = 'root';
     const principal = await method.verify(key, ctx);

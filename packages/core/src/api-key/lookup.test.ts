@@ -1,31 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthErrorCodes } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
+import { setupApiKey as setup, T0 } from '../test-helpers/api-key-setup.js';
 import { failure } from '../test-helpers/failure.js';
-import type { ApiKeyRecord, VerifyContext } from '../types.js';
-import { type ApiKeyOptions, apiKey, type LookupResult } from './api-key.js';
+import type { LookupResult } from './api-key.js';
 import { generateApiKey } from './generate.js';
-
-const T0 = Date.UTC(2030, 0, 1);
-
-function setup(options: Partial<ApiKeyOptions> = {}) {
-  const records = new Map<string, ApiKeyRecord>();
-  const lookup = vi.fn(
-    (hash: string): Promise<LookupResult> | LookupResult => records.get(hash) ?? null,
-  );
-  const method = apiKey({ prefix: 'pcs', lookup, ...options });
-  let time = T0;
-  const ctx: VerifyContext = { now: () => time, realm: 'test' };
-  const advance = (ms: number) => {
-    time += ms;
-  };
-  function issue(record: Partial<ApiKeyRecord> = {}) {
-    const { key, hash } = generateApiKey({ prefix: 'pcs' });
-    records.set(hash, { id: 'key_1', subject: 'svc', scopes: ['read'], ...record });
-    return { key, hash };
-  }
-  return { method, lookup, records, ctx, advance, issue };
-}
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
