@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator } from './authenticator.js';
-import { type AuthError, AuthErrorCodes, invalidToken } from './errors.js';
+import { AuthErrorCodes, invalidToken } from './errors.js';
 import type { RequestView } from './request.js';
+import { failure as rejection } from './test-helpers/failure.js';
 import { fakeMethod } from './test-helpers/fake-method.js';
 import type { AuthEvent, Method } from './types.js';
 
@@ -19,15 +20,6 @@ function setup(methods: Method[] = [fakeMethod({ headers: ['x-api-key'] })]) {
     onEvent: (e) => events.push(e),
   });
   return { auth, events };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as AuthError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createAuthenticator', () => {

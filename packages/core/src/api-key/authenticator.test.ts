@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../authenticator.js';
-import { type AuthError, AuthErrorCodes } from '../errors.js';
+import { AuthErrorCodes } from '../errors.js';
 import type { RequestView } from '../request.js';
+import { failure as rejection } from '../test-helpers/failure.js';
 import type { ApiKeyRecord, AuthEvent } from '../types.js';
 import { type ApiKeyOptions, apiKey, type LookupResult } from './api-key.js';
 import { generateApiKey } from './generate.js';
@@ -36,15 +37,6 @@ function setup(options: Partial<ApiKeyOptions> = {}) {
     time += ms;
   };
   return { auth, method, lookup, records, events, issue, issued, advance };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as AuthError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** No key, no hash, and no part of either in any event. */
