@@ -1,5 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,15 +56,88 @@ try {
 }
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('decodeBase64url', () => {
+describe('decodeSegment', () => {
   it('decodes the same bytes on node and web for every length', () => {
-    for (let length = 0; length < 70; length++) {
+    for (let length = 1; length < 70; length++) {
       const bytes = randomBytes(length);
       const text = bytes.toString('base64url');
-      expect(Buffer.from(node.decodeBase64url(text))).toEqual(bytes);
-      expect(Buffer.from(web.decodeBase64url(text))).toEqual(bytes);
+      expect(Buffer.from(node.decodeSegment(text)!)).toEqual(bytes);
+      expect(Buffer.from(web.decodeSegment(text)!)).toEqual(bytes);
     }
   });
+
+  it('refuses on node and web whatever is not the canonical encoding', () => {
+    for (let length = 1; length < 40; length++) {
+      const text = randomBytes(length).toString('base64url');
+      for (const bad of [
+        `${text}=`,
+        text.replace(/[-_]/g, '+'),
+        ` ${text}`,
+        `${text.slice(0, 1)}\t${text.slice(1)}`,
+        text + 'A'.repeat((5 - (text.length % 4)) % 4), // length % 4 === 1
+        text.length % 4 === 0
+          ? `${text}=`
+          : `${text.slice(0, -1)}${text.endsWith('B') ? 'C' : 'B'}`,
+      ]) {
+        if (bad === text) continue;
+        expect([bad, node.decodeSegment(bad)]).toEqual([bad, undefined]);
+        expect([bad, web.decodeSegment(bad)]).toEqual([bad, undefined]);
+      }
+    }
+  });
+});
+
+describe('utf8', () => {
+  const bytes = (...values: number[]) => new Uint8Array(values);
+  it.each([
+    ['ASCII', Buffer.from('{"sub":"a"}'), '{"sub":"a"}'],
+    ['two-, three- and four-byte characters', Buffer.from('{"n":"é€😀"}'), '{"n":"é€😀"}'],
+    ['a byte order mark, kept', bytes(0xef, 0xbb, 0xbf, 0x7b, 0x7d), '\ufeff{}'],
+    ['a plain Uint8Array', bytes(0x7b, 0x7d), '{}'],
+    ['a view into a larger buffer', new Uint8Array(bytes(0x41, 0x7b, 0x7d).buffer, 1, 2), '{}'],
+  ])('reads %s the same on node and web', (_name, input, text) => {
+    expect(node.utf8(input)).toBe(text);
+    expect(web.utf8(input)).toBe(text);
+  });
+
+  it.each([
+    ['a lone continuation byte', bytes(0x7b, 0x80, 0x7d)],
+    ['an overlong encoding of "/"', bytes(0xc0, 0xaf)],
+    ['a UTF-16 surrogate (CESU-8)', bytes(0xed, 0xa0, 0x80)],
+    ['a code point above U+10FFFF', bytes(0xf4, 0x90, 0x80, 0x80)],
+    ['a truncated sequence', bytes(0x7b, 0xe2, 0x82)],
+    ['Latin-1 text', bytes(0x7b, 0xe9, 0x7d)],
+  ])('refuses %s on node and web', (_name, input) => {
+    expect(node.utf8(input)).toBeUndefined();
+    expect(web.utf8(input)).toBeUndefined();
+  });
+});
+
+describe('HMAC checks on node', () => {
+  it.each([
+    ['HS256', 'sha256', 64],
+    ['HS384', 'sha384', 128],
+    ['HS512', 'sha512', 128],
+  ] as const)(
+    '%s agrees with createHmac for keys up to and past the block size',
+    (alg, digest, block) => {
+      for (const keyLength of [block / 2, block - 1, block, block + 1, 3 * block]) {
+        const secret = randomBytes(keyLength);
+        const check = node.verifier(node.importSecret(secret), alg);
+        // Signing inputs from empty to past the first scratch buffer (block + 1024 bytes), twice.
+        for (const length of [0, 1, 300, 1100, 5000, 300]) {
+          const data = randomBytes(length).toString('base64url').slice(0, length);
+          const mac = createHmac(digest, secret).update(data).digest();
+          expect([keyLength, length, check(data, mac)]).toEqual([keyLength, length, true]);
+          const wrong = Buffer.from(mac);
+          wrong[length % wrong.length]! ^= 1;
+          expect(check(data, wrong)).toBe(false);
+          expect(check(data, mac.subarray(0, -1))).toBe(false);
+          expect(check(`${data}x`, mac)).toBe(false);
+        }
+      }
+    },
+  );
 });
 
 describe('readPem (web path key description)', () => {

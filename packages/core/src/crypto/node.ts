@@ -1,8 +1,8 @@
 // The `node` branch of the `#crypto` subpath import: node:crypto, which on Node is 10–70× faster
 // per call than Web Crypto. `web.ts` must export the same names with the same behaviour.
+import { isAscii, isUtf8 } from 'node:buffer';
 import {
   constants,
-  createHmac,
   createPublicKey,
   createSecretKey,
   hash,
@@ -31,15 +31,38 @@ export function randomBytes(length: number): Uint8Array {
 }
 
 /**
- * Decode base64url (already checked to be canonical by the caller).
+ * Decode a JWS segment if it is canonical, unpadded base64url; `undefined` otherwise.
+ * Node's decoder is lenient (it skips stray characters and takes `+`, `/` and `=`), so the bytes
+ * are encoded again and must give back the segment exactly: one pass in C++ for each direction,
+ * cheaper than a regular expression over a 342-character RS256 signature.
  *
  * @example
  * ```ts
- * decodeBase64url('aGk'); // Uint8Array [104, 105]
+ * decodeSegment('aGk'); // Buffer [104, 105]
+ * decodeSegment('aGl'); // undefined: non-zero unused bits
  * ```
  */
-export function decodeBase64url(value: string): Uint8Array {
-  return Buffer.from(value, 'base64url');
+export function decodeSegment(segment: string): Uint8Array | undefined {
+  if (segment.length === 0) return undefined;
+  const bytes = Buffer.from(segment, 'base64url');
+  return bytes.toString('base64url') === segment ? bytes : undefined;
+}
+
+/**
+ * Decode strict UTF-8; `undefined` when the bytes are not UTF-8. ASCII, what JWTs nearly always
+ * are, is read as Latin-1: the same characters, and a one-byte string JSON.parse reads fastest.
+ *
+ * @example
+ * ```ts
+ * utf8(Buffer.from('{"sub":"a"}')); // '{"sub":"a"}'
+ * ```
+ */
+export function utf8(bytes: Uint8Array): string | undefined {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isAscii(buffer)) return buffer.toString('latin1');
+  return isUtf8(buffer) ? buffer.toString('utf8') : undefined;
 }
 
 const CURVES: Record<string, Curve> = {
@@ -137,6 +160,37 @@ function publicMembers(jwk: JWK): Record<string, unknown> {
 }
 
 const SHA = { 32: 'sha256', 48: 'sha384', 64: 'sha512' } as const;
+
+/**
+ * HMAC (RFC 2104) as two one-shot hashes: H((K ^ opad) || H((K ^ ipad) || data)). The padded
+ * keys are computed once, and the signing input is written after the inner pad in a buffer kept
+ * for the next call (checks are synchronous, so no two calls share it at once). This skips the
+ * Hmac object `createHmac` builds and keys per call: about 0.7 µs of its 3.5 µs here.
+ */
+function hmacCheck(secret: KeyObject, digest: string, length: number): SignatureCheck {
+  const block = length === 32 ? 64 : 128;
+  let key = secret.export();
+  if (key.length > block) key = hash(digest, key, 'buffer');
+  let inner = Buffer.alloc(block + 1024);
+  const outer = Buffer.alloc(block + length);
+  for (let i = 0; i < block; i++) {
+    const byte = i < key.length ? key[i]! : 0;
+    inner[i] = byte ^ 0x36;
+    outer[i] = byte ^ 0x5c;
+  }
+  return (data, signature) => {
+    if (signature.length !== length) return false;
+    const size = block + data.length;
+    if (size > inner.length) {
+      const grown = Buffer.alloc(size * 2);
+      inner.copy(grown, 0, 0, block);
+      inner = grown;
+    }
+    inner.write(data, block, 'latin1');
+    hash(digest, inner.subarray(0, size), 'buffer').copy(outer, block);
+    return timingSafeEqual(hash(digest, outer, 'buffer'), signature);
+  };
+}
 const EC_SIGNATURE_BYTES = { 'P-256': 64, 'P-384': 96, 'P-521': 132 } as const;
 
 /**
@@ -155,16 +209,12 @@ export function verifier(key: KeyInfo, alg: Algorithm): SignatureCheck {
   const object = key.handle as KeyObject;
   const digest = SHA[hashBytes(alg) as 32 | 48 | 64];
   switch (alg.slice(0, 2)) {
-    case 'HS': {
-      const length = hashBytes(alg);
-      return (data, signature) =>
-        signature.length === length &&
-        timingSafeEqual(createHmac(digest, object).update(data).digest(), signature);
-    }
-    case 'RS': {
-      const params = { key: object, padding: constants.RSA_PKCS1_PADDING };
-      return (data, signature) => verify(digest, Buffer.from(data, 'latin1'), params, signature);
-    }
+    case 'HS':
+      return hmacCheck(object, digest, hashBytes(alg));
+    case 'RS':
+      // An `rsa` key (misfit() refused the rest) verifies with PKCS #1 v1.5 padding by default;
+      // passing the KeyObject itself spares node:crypto reading an options object per call.
+      return (data, signature) => verify(digest, Buffer.from(data, 'latin1'), object, signature);
     case 'PS': {
       const params = {
         key: object,

@@ -3,7 +3,7 @@
 // key is refused at construction) and imported into Web Crypto once, on first use.
 import type { Algorithm } from '../jwt/algorithms.js';
 import { hashBytes, misfit } from '../jwt/algorithms.js';
-import { decodeBase64url } from '../jwt/base64url.js';
+import { decodeBase64url, isCanonicalBase64url } from '../jwt/base64url.js';
 import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
 import type { JWK, KeyObject } from '../jwt/key-types.js';
 import { readPem } from '../jwt/spki.js';
@@ -12,7 +12,36 @@ import { sha256 } from './sha256.js';
 /** Which implementation this is, for diagnostics and benchmarks. */
 export const runtime = 'web' as const;
 
-export { decodeBase64url };
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decode a JWS segment if it is canonical, unpadded base64url; `undefined` otherwise.
+ *
+ * @example
+ * ```ts
+ * decodeSegment('aGk'); // Uint8Array [104, 105]
+ * decodeSegment('aGl'); // undefined: non-zero unused bits
+ * ```
+ */
+export function decodeSegment(segment: string): Uint8Array | undefined {
+  return isCanonicalBase64url(segment) ? decodeBase64url(segment) : undefined;
+}
+
+/**
+ * Decode strict UTF-8; `undefined` when the bytes are not UTF-8.
+ *
+ * @example
+ * ```ts
+ * utf8(new TextEncoder().encode('{"sub":"a"}')); // '{"sub":"a"}'
+ * ```
+ */
+export function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -11,7 +11,9 @@ import {
   NOW,
   NOW_MS,
 } from '../test-helpers/jwt-fixtures.js';
+import type { Verified } from './claims.js';
 import type { JwtOptions } from './jwt.js';
+import { VerifiedCache } from './verified-cache.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(9);
@@ -68,6 +70,19 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
     await one.verify(t, ctx());
     const other = make({ audience: 'https://other.example.com' });
     await expect(other.verify(t, ctx())).rejects.toMatchObject({ code: C.JWT_AUDIENCE_INVALID });
+  });
+
+  it('never serves a cached token to another token ending in the same signature', async () => {
+    const v = make();
+    const t = token();
+    await v.verify(t, ctx());
+    const cached = await v.verify(t, ctx());
+    const [h, , sig] = t.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...cached.claims, sub: 'root' })).toString('base64url')}.${sig}`;
+    await expect(v.verify(forged, ctx())).rejects.toMatchObject({
+      code: C.JWT_SIGNATURE_INVALID,
+    });
+    expect((await v.verify(t, ctx())).claims).toBe(cached.claims);
   });
 
   it('is bounded by count and by total token length', async () => {
@@ -162,5 +177,28 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
     await expect(sync.verify(token({ jti: undefined }), ctx())).rejects.toMatchObject({
       code: C.JWT_CLAIM_MISSING,
     });
+  });
+});
+
+describe('VerifiedCache', () => {
+  const verified = (subject: string) => ({ subject }) as Verified;
+  const tail = 'x'.repeat(40);
+
+  it('matches whole tokens, not the tail it files them under', () => {
+    const cache = new VerifiedCache({ max: 10, maxBytes: 10_000 });
+    const a = `a.${tail}`;
+    const b = `b.${tail}`;
+    expect(cache.offer(a, verified('a'))).toBe(false);
+    expect(cache.offer(a, verified('a'))).toBe(true);
+    expect(cache.get(a)?.subject).toBe('a');
+    expect(cache.get(b)).toBeUndefined();
+    cache.delete(b);
+    expect(cache.get(a)?.subject).toBe('a');
+    cache.offer(b, verified('b'));
+    cache.offer(b, verified('b'));
+    expect(cache.get(b)?.subject).toBe('b');
+    expect(cache.get(a)).toBeUndefined();
+    cache.delete(b);
+    expect(cache.get(b)).toBeUndefined();
   });
 });

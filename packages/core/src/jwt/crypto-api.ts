@@ -42,8 +42,13 @@ export type SignatureCheck = (data: string, signature: Uint8Array) => boolean | 
  */
 export interface JwtCrypto {
   readonly runtime: 'node' | 'web';
-  /** Decode base64url already checked to be canonical. */
-  decodeBase64url(value: string): Uint8Array;
+  /**
+   * Decode one JWS segment if it is canonical, unpadded base64url (the one encoding of its bytes,
+   * at least one character); `undefined` otherwise.
+   */
+  decodeSegment(segment: string): Uint8Array | undefined;
+  /** Decode strict UTF-8 (no replacement characters); `undefined` when the bytes are not UTF-8. */
+  utf8(bytes: Uint8Array): string | undefined;
   /** Import an HMAC secret. Throws `TypeError` when it is not one. */
   importSecret(secret: Uint8Array | KeyObject): KeyInfo;
   /** Import a public key: PEM (SPKI or certificate), KeyObject or CryptoKey. Throws `TypeError`. */

@@ -4,7 +4,7 @@ import { AuthErrorCodes } from '../errors.js';
 import type { Algorithm } from './algorithms.js';
 import { reject } from './claims.js';
 import { normalizeTyp } from './options.js';
-import { decodeObject, isCanonicalBase64url, malformed } from './parse.js';
+import { decodeSegment, malformed, parseObject, type SegmentDecoder } from './parse.js';
 
 const REFUSED = ['crit', 'b64', 'jwk', 'jku', 'x5u', 'x5c'] as const;
 const REMEMBERED = 64;
@@ -20,21 +20,20 @@ export interface Header {
  *
  * @example
  * ```ts
- * const readHeader = headerReader(new Set(['RS256']), undefined, impl.decodeBase64url);
+ * const readHeader = headerReader(new Set(['RS256']), undefined, impl);
  * const { alg, kid } = readHeader(token.slice(0, token.indexOf('.')), 'api');
  * ```
  */
 export function headerReader(
   allowed: ReadonlySet<string>,
   typ: string | undefined,
-  decode: (value: string) => Uint8Array,
+  impl: SegmentDecoder,
 ): (segment: string, realm: string) => Header {
   const seen = new Map<string, Header>();
   return (segment, realm) => {
     const known = seen.get(segment);
     if (known !== undefined) return known;
-    if (!isCanonicalBase64url(segment)) throw malformed('base64url', realm);
-    const header = decodeObject(segment, decode, realm);
+    const header = parseObject(decodeSegment(segment, impl, realm), impl, realm);
     const alg = header['alg'];
     if (typeof alg !== 'string' || !allowed.has(alg)) {
       throw reject(

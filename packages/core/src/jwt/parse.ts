@@ -1,34 +1,14 @@
-// Turning a compact JWS into its parts, before any crypto: only canonical base64url, strict
-// UTF-8, JSON objects. Everything here is synchronous and allocation-light: it runs per request.
+// Turning JWS segments into values, before or after the crypto: only canonical base64url, strict
+// UTF-8, JSON objects. The decoding itself is the crypto implementation's (`decodeSegment`,
+// `utf8`): Node's Buffer on Node, plain JavaScript elsewhere. This runs per request.
 
 import type { AuthError } from '../errors.js';
 import { AuthErrorCodes, invalidToken } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
+import type { JwtCrypto } from './crypto-api.js';
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
-// The value of each base64url character, to check that unused trailing bits are zero.
-const VALUE = new Uint8Array(128);
-for (let i = 0; i < 64; i++) {
-  VALUE['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * Whether `segment` is canonical, unpadded base64url: the one encoding of its bytes.
- *
- * @example
- * ```ts
- * isCanonicalBase64url('aGk'); // true
- * isCanonicalBase64url('aGl'); // false: non-zero unused bits
- * ```
- */
-export function isCanonicalBase64url(segment: string): boolean {
-  const rest = segment.length & 3;
-  if (rest === 1 || !SEGMENT.test(segment)) return false;
-  if (rest === 0) return true;
-  const last = VALUE[segment.charCodeAt(segment.length - 1)]!;
-  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
-}
+/** The two decoders a verifier needs from its crypto implementation. */
+export type SegmentDecoder = Pick<JwtCrypto, 'decodeSegment' | 'utf8'>;
 
 /**
  * A 401 `ERR_JWT_MALFORMED` with an audit reason.
@@ -45,23 +25,39 @@ export function malformed(reason: string, realm: string): AuthError {
 }
 
 /**
- * Decode a segment as a strict UTF-8 JSON object (not an array, number or null).
+ * Decode a segment's canonical base64url, or throw `ERR_JWT_MALFORMED` (reason `base64url`).
  *
  * @example
  * ```ts
- * const header = decodeObject(segments.header, impl.decodeBase64url, 'api');
+ * const signature = decodeSegment(token.slice(second + 1), impl, 'api');
  * ```
  */
-export function decodeObject(
-  segment: string,
-  decode: (value: string) => Uint8Array,
+export function decodeSegment(segment: string, impl: SegmentDecoder, realm: string): Uint8Array {
+  const bytes = impl.decodeSegment(segment);
+  if (bytes === undefined) throw malformed('base64url', realm);
+  return bytes;
+}
+
+/**
+ * Read decoded segment bytes as a strict UTF-8 JSON object (not an array, number or null), or
+ * throw `ERR_JWT_MALFORMED` (reason `json`).
+ *
+ * @example
+ * ```ts
+ * const header = parseObject(decodeSegment(segment, impl, 'api'), impl, 'api');
+ * ```
+ */
+export function parseObject(
+  bytes: Uint8Array,
+  impl: SegmentDecoder,
   realm: string,
 ): Record<string, unknown> {
+  const text = impl.utf8(bytes);
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(decode(segment)));
+    value = text === undefined ? undefined : JSON.parse(text);
   } catch {
-    throw malformed('json', realm);
+    value = undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw malformed('json', realm);

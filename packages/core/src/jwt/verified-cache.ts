@@ -1,12 +1,24 @@
-// The cache of verified tokens, keyed by the exact token string. A token is cached the second time
-// it is seen, not the first: one-off tokens would otherwise pay for an insertion (and the garbage
-// collector for keeping them) without ever being read back.
+// The cache of verified tokens. An entry is found by the last characters of the token (its
+// signature's tail) and holds the whole token, which a hit must equal exactly: two tokens never
+// share an entry's verification. Finding it by the tail, not the whole token, spares hashing
+// every character of a fresh 600-character RS256 string per request (about 1 µs); comparing two
+// strings for equality is a memcmp.
+//
+// A token is cached the second time it is seen, not the first: one-off tokens would otherwise
+// pay for an insertion (and the garbage collector for keeping them) without ever being read back.
 import { LRUCache } from 'lru-cache';
 import type { Verified } from './claims.js';
 
-// Characters of the signature remembered per first sighting: fewer than 13, so V8 copies them
-// instead of keeping the whole token alive through a sliced string.
-const TAIL = 12;
+// Characters of the signature that index an entry: 96 bits of a MAC or signature.
+const TAIL = 16;
+// Characters remembered per first sighting: fewer than 13, so V8 copies them instead of keeping
+// the whole token alive through a sliced string.
+const SEEN_TAIL = 12;
+
+interface Entry {
+  readonly token: string;
+  readonly verified: Verified;
+}
 
 /**
  * Verified tokens, bounded by count and by the sum of token lengths.
@@ -19,39 +31,43 @@ const TAIL = 12;
  * ```
  */
 export class VerifiedCache {
-  readonly #lru: LRUCache<string, Verified>;
+  readonly #lru: LRUCache<string, Entry>;
   readonly #seen = new Set<string>();
   readonly #seenMax: number;
 
   constructor(limits: { max: number; maxBytes: number }) {
-    this.#lru = new LRUCache<string, Verified>({
+    this.#lru = new LRUCache<string, Entry>({
       max: limits.max,
       maxSize: limits.maxBytes,
-      sizeCalculation: (_value, key) => key.length,
+      sizeCalculation: (entry) => entry.token.length,
     });
     this.#seenMax = limits.max;
   }
 
   /** The verification of exactly this token, if cached. */
   get(token: string): Verified | undefined {
-    return this.#lru.get(token);
+    const entry = this.#lru.get(token.slice(-TAIL));
+    return entry !== undefined && entry.token === token ? entry.verified : undefined;
   }
 
-  /** Forget one token. */
+  /** Forget this token (and nothing else). */
   delete(token: string): void {
-    this.#lru.delete(token);
+    const tail = token.slice(-TAIL);
+    if (this.#lru.peek(tail)?.token === token) this.#lru.delete(tail);
   }
 
   /** Cache a fresh verification if this token was seen before; otherwise remember seeing it. */
   offer(token: string, verified: Verified): boolean {
-    const tail = token.slice(-TAIL);
-    if (!this.#seen.has(tail)) {
+    const seen = token.slice(-SEEN_TAIL);
+    if (!this.#seen.has(seen)) {
       if (this.#seen.size >= this.#seenMax) this.#seen.clear();
-      this.#seen.add(tail);
+      this.#seen.add(seen);
       return false;
     }
-    this.#seen.delete(tail);
-    this.#lru.set(token, verified);
+    this.#seen.delete(seen);
+    // A different token with the same tail (it cannot verify with the same signature bytes
+    // unless the key signs it) simply takes the place: a later hit still compares whole tokens.
+    this.#lru.set(token.slice(-TAIL), { token, verified });
     return true;
   }
 

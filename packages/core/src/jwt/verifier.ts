@@ -10,7 +10,7 @@ import { headerReader } from './header.js';
 import type { JwtMethod, JwtOptions } from './jwt.js';
 import { buildKeys } from './keys.js';
 import { validateOptions } from './options.js';
-import { decodeObject, isCanonicalBase64url, malformed } from './parse.js';
+import { decodeSegment, malformed, parseObject } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
 import { VerifiedCache } from './verified-cache.js';
 
@@ -54,8 +54,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
   const { source, remote } = buildKeys(options, config.algorithms, impl);
   const allowed = new Set<string>(config.algorithms);
   const { maxTokenLength, typ, denyList, isRevoked, revocationTimeout } = config;
-  const decode = impl.decodeBase64url;
-  const readHeader = headerReader(allowed, typ, decode);
+  const readHeader = headerReader(allowed, typ, impl);
   const checksRevocation = denyList !== undefined || isRevoked !== undefined;
   const cache = config.cache === false ? undefined : new VerifiedCache(config.cache);
 
@@ -136,16 +135,13 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       throw malformed('segments', realm);
     }
     const { alg, kid } = readHeader(token.slice(0, first), realm);
-    const payloadSegment = token.slice(first + 1, second);
-    const signatureSegment = token.slice(second + 1);
-    if (!isCanonicalBase64url(payloadSegment) || !isCanonicalBase64url(signatureSegment)) {
-      throw malformed('base64url', realm);
-    }
+    const payloadBytes = decodeSegment(token.slice(first + 1, second), impl, realm);
+    const signature = decodeSegment(token.slice(second + 1), impl, realm);
     let check = source(alg, kid, nowMs, realm);
     if (typeof check !== 'function') check = await check;
     let ok: boolean | Promise<boolean>;
     try {
-      ok = check(token.slice(0, second), decode(signatureSegment));
+      ok = check(token.slice(0, second), signature);
       if (typeof ok !== 'boolean') ok = await ok;
     } catch {
       ok = false;
@@ -158,7 +154,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
         realm,
       );
     }
-    const payload = decodeObject(payloadSegment, decode, realm);
+    const payload = parseObject(payloadBytes, impl, realm);
     const verified = checkClaims(payload, config, now, realm);
     if (checksRevocation) await revoked(verified, realm);
     if (cache?.offer(token, verified)) deepFreeze(payload);
