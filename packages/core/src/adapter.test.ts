@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { adapterOptions, recallAuth, rememberAuth } from './adapter.js';
+import { adapterOptions, authenticateNow, recallAuth, rememberAuth } from './adapter.js';
+import { apiKey } from './api-key/api-key.js';
+import { generateApiKey } from './api-key/generate.js';
 import { createAuthenticator } from './authenticator.js';
+import { AuthErrorCodes } from './errors.js';
+import { jwt } from './jwt/jwt.js';
+import { fromNodeHeaders } from './request.js';
 import { fakeMethod } from './test-helpers/fake-method.js';
+import { AUDIENCE, hs256Token, ISSUER, NOW_MS } from './test-helpers/jwt-fixtures.js';
+import type { Authenticator, Principal } from './types.js';
 
 const authenticator = createAuthenticator({ methods: [fakeMethod()] });
 
@@ -37,5 +44,97 @@ describe('rememberAuth / recallAuth', () => {
     rememberAuth(request, auth);
     expect(recallAuth(request)).toBe(auth);
     expect(recallAuth({})).toBeUndefined();
+  });
+});
+
+describe('authenticateNow', () => {
+  const secret = new Uint8Array(32).fill(5);
+  const issued = generateApiKey({ prefix: 'pcs' });
+  const record = { id: 'key_1', subject: 'svc', scopes: ['read'] };
+  const make = (lookup: (hash: string) => unknown, extra: Record<string, unknown> = {}) =>
+    createAuthenticator({
+      now: () => NOW_MS,
+      methods: [
+        apiKey({ prefix: 'pcs', lookup: lookup as never }),
+        jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret, ...extra }),
+      ],
+    });
+  const bearer = (value: string) => fromNodeHeaders({ authorization: [`Bearer ${value}`] });
+  const key = (value: string) => fromNodeHeaders({ 'x-api-key': [value] });
+
+  it('answers at once when nothing has to be waited for', async () => {
+    const auth = make((hash) => (hash === issued.hash ? record : null));
+    const principal = authenticateNow(auth, bearer(hs256Token(secret))) as Principal;
+    expect(principal).not.toBeInstanceOf(Promise);
+    expect(principal).toMatchObject({ method: 'jwt', subject: 'user-1' });
+    expect(authenticateNow(auth, key(issued.key))).toMatchObject({ keyId: 'key_1' });
+    expect(authenticateNow(auth, fromNodeHeaders({}), { optional: true })).toBeNull();
+  });
+
+  it('throws the AuthError at once for a refusal known without waiting', () => {
+    const auth = make(() => null);
+    expect(() => authenticateNow(auth, fromNodeHeaders({}))).toThrow(
+      expect.objectContaining({ code: AuthErrorCodes.NO_CREDENTIALS }),
+    );
+    expect(() => authenticateNow(auth, bearer('a.b'))).toThrow(
+      expect.objectContaining({ code: AuthErrorCodes.JWT_MALFORMED }),
+    );
+    expect(() => authenticateNow(auth, bearer(hs256Token(secret, { exp: 1 })))).toThrow(
+      expect.objectContaining({ code: AuthErrorCodes.JWT_EXPIRED }),
+    );
+  });
+
+  it('gives a promise while a lookup or a revocation check runs, then caches', async () => {
+    const auth = make(async (hash) => (hash === issued.hash ? record : null), {
+      isRevoked: async () => false,
+    });
+    const looked = authenticateNow(auth, key(issued.key));
+    expect(looked).toBeInstanceOf(Promise);
+    expect(await looked).toMatchObject({ keyId: 'key_1' });
+    expect(authenticateNow(auth, key(issued.key))).toMatchObject({ keyId: 'key_1' });
+    const checked = authenticateNow(auth, bearer(hs256Token(secret)));
+    expect(checked).toBeInstanceOf(Promise);
+    expect(await checked).toMatchObject({ subject: 'user-1' });
+    const unknown = authenticateNow(auth, key(generateApiKey({ prefix: 'pcs' }).key));
+    await expect(unknown).rejects.toMatchObject({ code: AuthErrorCodes.API_KEY_INVALID });
+  });
+
+  it('agrees with authenticate() on every answer', async () => {
+    const auth = make((hash) => (hash === issued.hash ? record : null));
+    const settle = async (run: () => unknown) => {
+      try {
+        const value = await run();
+        return value === null ? 'null' : (value as Principal).subject;
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+    };
+    for (const view of [
+      bearer(hs256Token(secret)),
+      bearer(hs256Token(secret, { aud: 'other' })),
+      bearer('not a token'),
+      key(issued.key),
+      key('pcs_nope'),
+      fromNodeHeaders({ authorization: ['Basic abc'] }),
+      fromNodeHeaders({ authorization: ['Bearer a', 'Bearer b'] }),
+      fromNodeHeaders({}),
+    ]) {
+      expect(await settle(() => authenticateNow(auth, view))).toBe(
+        await settle(() => auth.authenticate(view)),
+      );
+    }
+  });
+
+  it('calls an authenticator not made by createAuthenticator() and wraps its answer', async () => {
+    const principal = { method: 'jwt', subject: 'fake', scopes: [] } as Principal;
+    const fake: Authenticator = {
+      realm: 'api',
+      authenticate: () =>
+        // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, not a native promise
+        ({ then: (resolve: (p: Principal) => void) => resolve(principal) }) as never,
+    };
+    const result = authenticateNow(fake, fromNodeHeaders({}));
+    expect(result).toBeInstanceOf(Promise);
+    expect(await result).toBe(principal);
   });
 });

@@ -1,5 +1,7 @@
+import { ATTEMPT, type SyncAuthenticator } from './lib/sync.js';
+import type { RequestView } from './request.js';
 import type { AuthState } from './scopes.js';
-import type { Authenticator } from './types.js';
+import type { Authenticator, Principal } from './types.js';
 
 /** How an adapter answers a failure: send the response itself, or throw into the framework's error flow. */
 export type ErrorsMode = 'respond' | 'throw';
@@ -44,6 +46,32 @@ export function adapterOptions(
     throw new TypeError("authenticate(): `errors` must be 'respond' or 'throw'");
   }
   return { optional: optional === true, errors: errors ?? defaultErrors };
+}
+
+/**
+ * `authenticator.authenticate(request, options)` for adapters, answering directly when nothing has
+ * to be waited for: a cached token or API key record gives the principal (or `null`, or a thrown
+ * `AuthError`) at once; a lookup, a key set load or a revocation check gives a promise. Each
+ * promise saved is a turn of the microtask queue per request. An authenticator not made by
+ * `createAuthenticator()` (a test fake) is called as it is, its answer wrapped in a native
+ * promise, so `result instanceof Promise` tells the two cases apart.
+ *
+ * @example
+ * ```ts
+ * const result = authenticateNow(authenticator, fromNodeRequest(req), { optional });
+ * if (result instanceof Promise) result.then(accept, refuse);
+ * else accept(result);
+ * ```
+ */
+export function authenticateNow(
+  authenticator: Authenticator,
+  request: RequestView,
+  options?: { optional?: boolean },
+): Principal | null | Promise<Principal | null> {
+  const attempt = (authenticator as SyncAuthenticator)[ATTEMPT];
+  return attempt === undefined
+    ? Promise.resolve(authenticator.authenticate(request, options))
+    : attempt(request, options);
 }
 
 // Kept under a symbol private to this module, not in the framework's context variables, which

@@ -8,6 +8,13 @@ import {
 } from './errors.js';
 import { checkBearerGrammar, type Extracted, findCredential } from './extract.js';
 import { detailOf } from './lib/detail.js';
+import {
+  ATTEMPT,
+  type Now,
+  type SyncAuthenticator,
+  type SyncMethod,
+  VERIFY_NOW,
+} from './lib/sync.js';
 import type { RequestView } from './request.js';
 import type { AuthEvent, Authenticator, Method, Principal, VerifyContext } from './types.js';
 
@@ -141,10 +148,26 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return undefined;
   }
 
-  async function authenticate(
-    request: RequestView,
-    opts?: { optional?: boolean },
-  ): Promise<Principal | null> {
+  function succeeded(principal: Principal): Principal {
+    if (onEvent === undefined) return principal;
+    const event: Omit<AuthEvent, 'time'> = {
+      outcome: 'success',
+      method: principal.method,
+      subject: principal.subject,
+      code: 'OK',
+      status: 200,
+    };
+    if (principal.keyId !== undefined) event.keyId = principal.keyId;
+    const jti = principal.claims?.jti;
+    if (typeof jti === 'string') event.jti = jti;
+    if (principal.tenant !== undefined) event.tenant = principal.tenant;
+    emit(event);
+    return principal;
+  }
+
+  // `authenticate()`, answering directly when no step has to wait (see lib/sync.ts): a principal,
+  // `null`, or a thrown AuthError; a native promise otherwise.
+  function attempt(request: RequestView, opts?: { optional?: boolean }): Now<Principal | null> {
     let found: Extracted | undefined;
     try {
       found = findCredential(request, config, realm);
@@ -166,28 +189,30 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (method === undefined) {
       fail(invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm), undefined);
     }
-    let principal: Principal;
-    try {
-      principal = await method.verify(found.value, context);
-    } catch (err) {
-      if (pending) checkGrammar(found.value);
-      fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
-    }
-    if (onEvent === undefined) return principal;
-    const event: Omit<AuthEvent, 'time'> = {
-      outcome: 'success',
-      method: principal.method,
-      subject: principal.subject,
-      code: 'OK',
-      status: 200,
+    const value = found.value;
+    const failed = (err: unknown): never => {
+      if (pending) checkGrammar(value);
+      return fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
     };
-    if (principal.keyId !== undefined) event.keyId = principal.keyId;
-    const jti = principal.claims?.jti;
-    if (typeof jti === 'string') event.jti = jti;
-    if (principal.tenant !== undefined) event.tenant = principal.tenant;
-    emit(event);
-    return principal;
+    let result: Now<Principal>;
+    try {
+      const now = (method as SyncMethod)[VERIFY_NOW];
+      result = now === undefined ? method.verify(value, context) : now(value, context);
+    } catch (err) {
+      return failed(err);
+    }
+    return result instanceof Promise || typeof (result as { then?: unknown })?.then === 'function'
+      ? Promise.resolve(result).then(succeeded, failed)
+      : succeeded(result);
   }
 
-  return { realm, authenticate };
+  const authenticate = async (request: RequestView, opts?: { optional?: boolean }) =>
+    attempt(request, opts);
+
+  const authenticator: Authenticator & SyncAuthenticator = {
+    realm,
+    authenticate,
+    [ATTEMPT]: attempt,
+  };
+  return authenticator;
 }

@@ -1,5 +1,5 @@
 export type { AdapterOptions, ErrorsMode, RequestAuth } from './adapter.js';
-export { adapterOptions, recallAuth, rememberAuth } from './adapter.js';
+export { adapterOptions, authenticateNow, recallAuth, rememberAuth } from './adapter.js';
 export type {
   ApiKeyCacheOptions,
   ApiKeyMethod,

@@ -7,6 +7,7 @@ import {
   unavailable,
 } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
+import { type Now, VERIFY_NOW } from '../lib/sync.js';
 import type { ApiKeyRecord, CredentialSource, Method, Principal, VerifyContext } from '../types.js';
 import { ClockedCache } from './cache.js';
 import { checkApiKey } from './format.js';
@@ -153,7 +154,9 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     return principal;
   }
 
-  async function verify(value: string, ctx: VerifyContext): Promise<Principal> {
+  // Synchronous while the answer is known (a cached record, a remembered unknown key, a bad
+  // checksum); a promise only while a lookup runs. See lib/sync.ts.
+  function verifyNow(value: string, ctx: VerifyContext): Now<Principal> {
     const problem = problemOf(value);
     if (problem !== undefined) throw rejected(ctx.realm, problem);
     const hash = sha256Hex(value);
@@ -162,7 +165,10 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     if (cached !== undefined) return principalOf(cached, ctx);
     if (unknown.get(hash, now) !== undefined) throw rejected(ctx.realm, 'unknown_key');
     const run = flights.run(hash, ctx);
-    const outcome = run instanceof Promise ? await run : run;
+    return run instanceof Promise ? run.then((outcome) => settle(outcome, ctx)) : settle(run, ctx);
+  }
+
+  function settle(outcome: LookupOutcome, ctx: VerifyContext): Principal {
     if (outcome.kind !== 'found') throw failure(outcome, ctx.realm);
     return principalOf(outcome.record, ctx);
   }
@@ -179,7 +185,8 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
       if (source.kind === 'header') return tag === undefined || value.startsWith(tag);
       return false;
     },
-    verify,
+    verify: async (value: string, ctx: VerifyContext) => verifyNow(value, ctx),
+    [VERIFY_NOW]: verifyNow,
     invalidate(hash: string): void {
       if (typeof hash !== 'string') {
         throw new TypeError('invalidate(): `hash` must be the hex SHA-256 from hashApiKey()');

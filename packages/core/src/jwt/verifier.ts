@@ -3,9 +3,10 @@
 import { AuthErrorCodes, serverError, unavailable } from '../errors.js';
 import { withDeadline } from '../lib/deadline.js';
 import { withDetail } from '../lib/detail.js';
+import { type Now, type SyncMethod, VERIFY_NOW } from '../lib/sync.js';
 import type { Principal, VerifyContext } from '../types.js';
 import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
-import type { JwtCrypto } from './crypto-api.js';
+import type { JwtCrypto, SignatureCheck } from './crypto-api.js';
 import { headerReader } from './header.js';
 import type { JwtMethod, JwtOptions } from './jwt.js';
 import { buildKeys } from './keys.js';
@@ -15,6 +16,18 @@ import type { RemoteKeySet } from './remote-jwks.js';
 import { VerifiedCache } from './verified-cache.js';
 
 const TIMED_OUT = Symbol('timed out');
+
+/** A token whose header and segments passed, on its way to the signature check. */
+interface Signed {
+  token: string;
+  /** Index of the second dot: the signing input is `token.slice(0, second)`. */
+  second: number;
+  signature: Uint8Array;
+  /** The payload's bytes, parsed only once the signature verified. */
+  payload: Uint8Array;
+  now: number;
+  realm: string;
+}
 
 function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
@@ -35,7 +48,7 @@ function principalOf(v: Verified): Principal {
 }
 
 /** What tests reach besides the method. */
-export interface JwtVerifier extends JwtMethod {
+export interface JwtVerifier extends JwtMethod, SyncMethod {
   /** The remote key set, when `jwks` is a URL. */
   readonly remote: RemoteKeySet | undefined;
 }
@@ -95,7 +108,9 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     }
   }
 
-  async function verify(token: string, ctx: VerifyContext): Promise<Principal> {
+  // Everything from here to a principal runs synchronously unless something must be awaited (a
+  // remote key set loading, a Web Crypto check, a revocation check): see lib/sync.ts.
+  function verifyNow(token: string, ctx: VerifyContext): Now<Principal> {
     const realm = ctx.realm;
     if (typeof token !== 'string' || token.length > maxTokenLength) {
       throw malformed('too_long', realm);
@@ -122,8 +137,9 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
           }
         }
         if (fresh) {
-          if (checksRevocation) await revoked(hit, realm);
-          return principalOf(hit);
+          return checksRevocation
+            ? revoked(hit, realm).then(() => principalOf(hit))
+            : principalOf(hit);
         }
         cache.delete(token);
       }
@@ -135,30 +151,46 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       throw malformed('segments', realm);
     }
     const { alg, kid } = readHeader(token.slice(0, first), realm);
-    const payloadBytes = decodeSegment(token.slice(first + 1, second), impl, realm);
+    const payload = decodeSegment(token.slice(first + 1, second), impl, realm);
     const signature = decodeSegment(token.slice(second + 1), impl, realm);
-    let check = source(alg, kid, nowMs, realm);
-    if (typeof check !== 'function') check = await check;
+    const signed: Signed = { token, second, signature, payload, now, realm };
+    const check = source(alg, kid, nowMs, realm);
+    return typeof check === 'function'
+      ? checkSignature(check, signed)
+      : check.then((loaded) => checkSignature(loaded, signed));
+  }
+
+  function checkSignature(check: SignatureCheck, s: Signed): Now<Principal> {
     let ok: boolean | Promise<boolean>;
     try {
-      ok = check(token.slice(0, second), signature);
-      if (typeof ok !== 'boolean') ok = await ok;
+      ok = check(s.token.slice(0, s.second), s.signature);
     } catch {
       ok = false;
     }
+    return typeof ok === 'boolean'
+      ? accept(ok, s)
+      : ok.then(
+          (answer) => accept(answer, s),
+          () => accept(false, s),
+        );
+  }
+
+  function accept(ok: boolean, s: Signed): Now<Principal> {
     if (!ok) {
       throw reject(
         AuthErrorCodes.JWT_SIGNATURE_INVALID,
         'The token signature is invalid',
         'signature',
-        realm,
+        s.realm,
       );
     }
-    const payload = parseObject(payloadBytes, impl, realm);
-    const verified = checkClaims(payload, config, now, realm);
-    if (checksRevocation) await revoked(verified, realm);
-    if (cache?.offer(token, verified)) deepFreeze(payload);
-    return principalOf(verified);
+    const payload = parseObject(s.payload, impl, s.realm);
+    const verified = checkClaims(payload, config, s.now, s.realm);
+    const done = () => {
+      if (cache?.offer(s.token, verified)) deepFreeze(payload);
+      return principalOf(verified);
+    };
+    return checksRevocation ? revoked(verified, s.realm).then(done) : done();
   }
 
   const cookies: readonly string[] = Object.freeze(
@@ -173,7 +205,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     claims: (value) => value.includes('.'),
     // What verifies is canonical base64url segments and dots: all b64token.
     tokenSafe: true,
-    verify,
+    verify: async (token, ctx) => verifyNow(token, ctx),
+    [VERIFY_NOW]: verifyNow,
     clearCache: () => cache?.clear(),
     remote,
   };
