@@ -1,10 +1,12 @@
 import {
   type Authenticator,
   adapterOptions,
+  authenticateNow,
   fromNodeRequest,
+  type Principal,
   rememberAuth,
 } from '@portcullis/core';
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { answer } from './answer.js';
 import type { AuthenticateOptions } from './types.js';
 
@@ -28,17 +30,28 @@ export function authenticate(
   options: AuthenticateOptions = {},
 ): RequestHandler {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
+  const accept = (req: Request, principal: Principal | null, next: NextFunction) => {
+    rememberAuth(req, { principal, realm: authenticator.realm, errors: mode });
+    if (principal !== null) req.auth = principal;
+    next();
+  };
   return function portcullisAuthenticate(req, res, next) {
-    authenticator
-      .authenticate(fromNodeRequest(req), { optional })
-      .then(
-        (principal) => {
-          rememberAuth(req, { principal, realm: authenticator.realm, errors: mode });
-          if (principal !== null) req.auth = principal;
-          next();
-        },
-        (err: unknown) => answer(err, res, next, mode),
-      )
-      .catch(next);
+    let result: ReturnType<typeof authenticateNow>;
+    try {
+      result = authenticateNow(authenticator, fromNodeRequest(req), { optional });
+    } catch (err) {
+      answer(err, res, next, mode);
+      return;
+    }
+    if (result instanceof Promise) {
+      result
+        .then(
+          (principal) => accept(req, principal, next),
+          (err: unknown) => answer(err, res, next, mode),
+        )
+        .catch(next);
+      return;
+    }
+    accept(req, result, next);
   };
 }

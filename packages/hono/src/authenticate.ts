@@ -1,5 +1,11 @@
-import { type Authenticator, adapterOptions, type Principal, rememberAuth } from '@portcullis/core';
-import type { MiddlewareHandler } from 'hono';
+import {
+  type Authenticator,
+  adapterOptions,
+  authenticateNow,
+  type Principal,
+  rememberAuth,
+} from '@portcullis/core';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { answer } from './answer.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
 import { requestView } from './view.js';
@@ -36,17 +42,27 @@ export function authenticate(
   | MiddlewareHandler<{ Variables: AuthVariables }>
   | MiddlewareHandler<{ Variables: OptionalAuthVariables }> {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'throw');
+  const accept = (c: Context, principal: Principal | null, next: Next) => {
+    rememberAuth(c, { principal, realm: authenticator.realm, errors: mode });
+    if (principal !== null) c.set('auth', principal);
+    return next();
+  };
+  // Not an async function: when the answer is known at once, `next()`'s own promise is returned.
   const middleware: MiddlewareHandler<{ Variables: OptionalAuthVariables }> =
-    async function portcullisAuthenticate(c, next) {
-      let principal: Principal | null;
+    function portcullisAuthenticate(c, next) {
+      let result: ReturnType<typeof authenticateNow>;
       try {
-        principal = await authenticator.authenticate(requestView(c), { optional });
+        result = authenticateNow(authenticator, requestView(c), { optional });
       } catch (err) {
-        return answer(c, err, mode);
+        return Promise.resolve(answer(c, err, mode));
       }
-      rememberAuth(c, { principal, realm: authenticator.realm, errors: mode });
-      if (principal !== null) c.set('auth', principal);
-      await next();
+      if (result instanceof Promise) {
+        return result.then(
+          (principal) => accept(c, principal, next),
+          (err: unknown) => answer(c, err, mode),
+        );
+      }
+      return accept(c, result, next);
     };
   return middleware;
 }

@@ -1,11 +1,12 @@
 import {
   type Authenticator,
   adapterOptions,
+  authenticateNow,
   fromNodeRequest,
   type Principal,
   rememberAuth,
 } from '@portcullis/core';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { answer } from './answer.js';
 import type { AuthenticateOptions } from './types.js';
 
@@ -29,17 +30,26 @@ export function authenticate(
   options: AuthenticateOptions = {},
 ): Middleware {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
-  return async function portcullisAuthenticate(ctx, next) {
-    let principal: Principal | null;
-    try {
-      const view = fromNodeRequest(ctx.req);
-      principal = await authenticator.authenticate(view, { optional });
-    } catch (err) {
-      answer(ctx, err, mode);
-      return;
-    }
+  const accept = (ctx: Context, principal: Principal | null, next: Next) => {
     rememberAuth(ctx.req, { principal, realm: authenticator.realm, errors: mode });
     if (principal !== null) ctx.state.auth = principal;
-    await next();
+    return next();
+  };
+  // Not an async function: when the answer is known at once, `next()`'s own promise is returned.
+  return function portcullisAuthenticate(ctx, next) {
+    let result: ReturnType<typeof authenticateNow>;
+    try {
+      result = authenticateNow(authenticator, fromNodeRequest(ctx.req), { optional });
+    } catch (err) {
+      answer(ctx, err, mode);
+      return Promise.resolve();
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (principal) => accept(ctx, principal, next),
+        (err: unknown) => answer(ctx, err, mode),
+      );
+    }
+    return accept(ctx, result, next);
   };
 }
