@@ -44,13 +44,16 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
   // credentials = auth-scheme [ 1*SP token68 ], split by hand: this runs on every request.
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
-  if (!SCHEME.test(scheme)) malformed('The Authorization header is malformed', realm);
-  // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent. But a Fetch
-  // `Headers` view (Hono) joins repeated headers with ", ": a Bearer after a comma is a second
-  // Authorization header, not something to drop along with the other scheme's.
-  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
-    if (REPEATED_BEARER.test(header)) multiple(realm);
-    return undefined;
+  // `Bearer` as nearly every client writes it skips the regular expression and the lower-casing.
+  if (scheme !== 'Bearer') {
+    if (!SCHEME.test(scheme)) malformed('The Authorization header is malformed', realm);
+    // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent. But a Fetch
+    // `Headers` view (Hono) joins repeated headers with ", ": a Bearer after a comma is a second
+    // Authorization header, not something to drop along with the other scheme's.
+    if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
+      if (REPEATED_BEARER.test(header)) multiple(realm);
+      return undefined;
+    }
   }
   let start = space < 0 ? header.length : space + 1;
   while (header.charCodeAt(start) === 32) start++;

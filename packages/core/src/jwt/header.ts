@@ -21,18 +21,30 @@ export interface Header {
  * @example
  * ```ts
  * const readHeader = headerReader(new Set(['RS256']), undefined, impl);
- * const { alg, kid } = readHeader(token.slice(0, token.indexOf('.')), 'api');
+ * const { alg, kid } = readHeader(token, token.indexOf('.'), 'api');
  * ```
  */
 export function headerReader(
   allowed: ReadonlySet<string>,
   typ: string | undefined,
   impl: SegmentDecoder,
-): (segment: string, realm: string) => Header {
+): (token: string, end: number, realm: string) => Header {
   const seen = new Map<string, Header>();
-  return (segment, realm) => {
+  // The header that passed last: comparing the token's start with it is a memcmp, where a Map
+  // lookup would first slice the token and hash every character of the slice.
+  let lastSegment = '';
+  let last: Header | undefined;
+  return (token, end, realm) => {
+    if (end === lastSegment.length && last !== undefined && token.startsWith(lastSegment)) {
+      return last;
+    }
+    const segment = token.slice(0, end);
     const known = seen.get(segment);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      lastSegment = segment;
+      last = known;
+      return known;
+    }
     const header = parseObject(decodeSegment(segment, impl, realm), impl, realm);
     const alg = header['alg'];
     if (typeof alg !== 'string' || !allowed.has(alg)) {
@@ -71,6 +83,8 @@ export function headerReader(
     const result: Header = { alg: alg as Algorithm, kid };
     if (seen.size >= REMEMBERED) seen.clear();
     seen.set(segment, result);
+    lastSegment = segment;
+    last = result;
     return result;
   };
 }

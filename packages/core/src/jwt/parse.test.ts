@@ -59,6 +59,22 @@ describe.each(IMPLS)('parsing on $runtime crypto', (impl) => {
     expect(await code(good)).toBe('OK');
   });
 
+  it('reads each header afresh unless it is exactly the header that passed before', async () => {
+    const v = make({ typ: 'JWT' });
+    const typed = rawHs256(JSON.stringify({ alg: 'HS256', typ: 'JWT' }), payload, secret);
+    expect(await code(typed, v)).toBe('OK');
+    // Same length, one character apart: alg and typ must be read again, and refused.
+    for (const other of [
+      { alg: 'HS384', typ: 'JWT' },
+      { alg: 'HS256', typ: 'JWS' },
+    ]) {
+      const token = rawHs256(JSON.stringify(other), payload, secret);
+      expect(token.indexOf('.')).toBe(typed.indexOf('.'));
+      expect(await code(token, v)).toMatch(/^401 ERR_JWT_(ALG_NOT_ALLOWED|TYP_INVALID)$/);
+    }
+    expect(await code(typed, v)).toBe('OK');
+  });
+
   it('refuses tokens over the length cap before parsing', async () => {
     expect(verifier.claims(`${H}.${'A'.repeat(100_000)}.${S}`, { kind: 'authorization' })).toBe(
       true,

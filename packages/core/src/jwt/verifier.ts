@@ -150,7 +150,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     if (first < 0 || second < 0 || token.indexOf('.', second + 1) !== -1) {
       throw malformed('segments', realm);
     }
-    const { alg, kid } = readHeader(token.slice(0, first), realm);
+    const { alg, kid } = readHeader(token, first, realm);
     const payload = decodeSegment(token.slice(first + 1, second), impl, realm);
     const signature = decodeSegment(token.slice(second + 1), impl, realm);
     const signed: Signed = { token, second, signature, payload, now, realm };
