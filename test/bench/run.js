@@ -35,7 +35,7 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 4) : opts.quick ? 1 : 2;
+  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 6) : opts.quick ? 1 : 2;
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
     console.error(`--rounds must be a positive integer\n${USAGE}`);
     process.exit(2);
@@ -95,7 +95,7 @@ async function micro(opts, log) {
   const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
   const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
   printMicro({ results, apiKeys, memory }, opts);
-  const targets = await microTargets(results, apiKeys, log);
+  const targets = await microTargets(results, apiKeys, log, { quick: opts.quick });
   printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
   closeMicro();

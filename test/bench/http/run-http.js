@@ -1,6 +1,8 @@
 // The HTTP mode: each (framework, variant) server in its own child process on 127.0.0.1, driven
 // by autocannon from this process with a fixed connection count and a bounded duration.
-import { fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { makeKeys, mintToken } from '../lib/keys.js';
 import { loadPortcullis, need } from '../lib/portcullis.js';
@@ -9,14 +11,50 @@ import { VARIANTS } from './apps.js';
 
 const SERVER = new URL('./server.js', import.meta.url);
 
+// On Linux with `taskset`, every server runs on the last CPU and nothing else is pinned there, so
+// the load generator (this process) does not take turns with the server on one core.
+const PIN = pinning();
+
+function pinning() {
+  if (process.platform !== 'linux' || os.cpus().length < 2) return null;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return String(os.cpus().length - 1);
+  } catch {
+    return null;
+  }
+}
+
+/** How servers are placed, for the run's header line. */
+export const placement = PIN
+  ? `servers pinned to CPU ${PIN} with taskset`
+  : 'servers not pinned (no taskset)';
+
 function spawnServer(framework, variant, material) {
-  const child = fork(SERVER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = PIN
+    ? spawn('taskset', ['-c', PIN, process.execPath, fileURLToPath(SERVER)], {
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      })
+    : fork(SERVER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) =>
       m.error ? reject(new Error(m.error)) : resolve({ child, port: m.port }),
     );
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     child.send({ framework, variant, material });
+  });
+}
+
+/** The server's CPU time so far, in µs (user + system). */
+function cpuOf(child) {
+  return new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (!m?.cpu) return;
+      child.off('message', onMessage);
+      resolve(m.cpu.user + m.cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send({ cpu: true });
   });
 }
 
@@ -51,13 +89,16 @@ function cannon(port, headers, duration, connections) {
   });
 }
 
-async function measureOnce(port, headers, opts) {
+async function measureOnce(child, port, headers, opts) {
+  const before = await cpuOf(child);
   const r = await cannon(port, headers, opts.duration, opts.connections);
+  const cpu = (await cpuOf(child)) - before;
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     bad: r.non2xx + r.errors + r.timeouts,
+    cpuPerRequest: r.requests.total > 0 ? cpu / r.requests.total : null,
   };
 }
 
@@ -80,40 +121,57 @@ function casesFor(alg, first, token, apiKey) {
   return cases;
 }
 
+/** Start, check and warm one server per case; cases that cannot run get `row.na`. */
+async function startServers(cases, material, apiKey, settings, log) {
+  const live = [];
+  for (const c of cases) {
+    c.child = undefined;
+    if (c.row.na) continue;
+    try {
+      if (c.isKey && !apiKey) throw new Error('@portcullis/core not built');
+      const { child, port } = await spawnServer(c.row.framework, c.row.variant, material);
+      live.push(child);
+      await check(
+        port,
+        c.headers,
+        c.row.variant !== 'none' && c.row.variant !== 'empty-middleware',
+      );
+      await cannon(port, c.headers, settings.warmup, settings.connections);
+      Object.assign(c, { child, port });
+    } catch (err) {
+      c.row.na = String(err?.message ?? err).slice(0, 70);
+      log(`  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: n/a (${c.row.na})`);
+    }
+  }
+  return live;
+}
+
 /**
- * One framework's servers, all started at once (idle ones cost nothing), checked and warmed,
- * then measured in rounds, rotating the order; each row keeps its best round, and its requests/s
- * of every round for the paired ratios.
+ * One framework's cases, measured in rounds. Every round starts fresh server processes (one
+ * process can run 10–20 % faster or slower than the next, from where its code and heap land),
+ * warms them, and measures each once, rotating the order. Each row keeps its best round, and its
+ * requests/s and server CPU per request of every round for the paired ratios.
  */
 async function runFramework(cases, material, apiKey, settings, rounds, log) {
-  const live = [];
-  try {
-    for (const c of cases) {
-      try {
-        if (c.isKey && !apiKey) throw new Error('@portcullis/core not built');
-        const { child, port } = await spawnServer(c.row.framework, c.row.variant, material);
-        live.push(child);
-        await check(port, c.headers, c.row.variant !== 'none');
-        await cannon(port, c.headers, settings.warmup, settings.connections);
-        c.port = port;
-      } catch (err) {
-        c.row.na = String(err?.message ?? err).slice(0, 70);
-        log(`  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: n/a (${c.row.na})`);
-      }
-    }
-    const ready = cases.filter((c) => c.port);
-    for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < rounds; round++) {
+    const live = await startServers(cases, material, apiKey, settings, log);
+    try {
+      const ready = cases.filter((c) => c.child);
       for (let i = 0; i < ready.length; i++) {
         const c = ready[(i + round) % ready.length];
-        const m = await measureOnce(c.port, c.headers, settings);
+        const m = await measureOnce(c.child, c.port, c.headers, settings);
         c.row.perRound ??= [];
         c.row.perRound[round] = m.rps;
+        c.row.cpuPerRound ??= [];
+        c.row.cpuPerRound[round] = m.cpuPerRequest;
         if (!c.row.rps || m.rps > c.row.rps) Object.assign(c.row, m);
-        log(`  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: ${Math.round(m.rps)} req/s`);
+        log(
+          `  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: ${Math.round(m.rps)} req/s, ${m.cpuPerRequest?.toFixed(1)} µs CPU/request`,
+        );
       }
+    } finally {
+      await Promise.all(live.map(stop));
     }
-  } finally {
-    await Promise.all(live.map(stop));
   }
   return cases.map((c) => c.row);
 }
@@ -126,6 +184,7 @@ export async function runHttp(opts, log) {
     warmup: 1,
     connections: 32,
     rounds: opts.rounds,
+    placement,
   };
   const algorithms = opts.algorithms ?? (opts.quick ? ['RS256'] : ['RS256', 'HS256']);
   let apiKey = null;
@@ -155,7 +214,7 @@ export function printHttp(out, opts) {
   const { settings } = out;
   const rendered = renderHttp(out, opts.markdown);
   console.log(
-    `\n${opts.markdown ? '#### ' : ''}HTTP — requests/s (best of ${settings.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up; % of no auth = median of per-round ratios), ${settings.connections} connections, server in a child process, GET /orders\n`,
+    `\n${opts.markdown ? '#### ' : ''}HTTP — requests/s (best of ${settings.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up, fresh server processes each round; % of no auth = median of per-round ratios; server CPU = median µs of CPU time per request), ${settings.connections} connections, servers in child processes (${settings.placement ?? 'not pinned'}), GET /orders\n`,
   );
   console.log(rendered.table);
   for (const n of rendered.notes) console.log(`  n/a — ${n}`);
@@ -186,6 +245,8 @@ function pairedRatio(row, other) {
   return median(row.perRound.map((v, i) => v / other.perRound[i]));
 }
 
+const cpuText = (us) => (us === null ? '' : us.toFixed(1));
+
 /** Render the HTTP table. */
 export function renderHttp({ results }, markdown = false) {
   const rows = results.map((r) => {
@@ -194,12 +255,13 @@ export function renderHttp({ results }, markdown = false) {
       r.framework,
       r.variant === 'none'
         ? 'no auth'
-        : r.variant === 'read-header'
-          ? 'no auth, reads headers'
+        : r.variant === 'empty-middleware'
+          ? 'no auth, empty middleware'
           : r.variant,
-      r.variant === 'none' || r.variant === 'read-header' ? '—' : r.alg,
+      r.variant === 'none' || r.variant === 'empty-middleware' ? '—' : r.alg,
       r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
       r.variant === 'none' ? '100%' : ratio ? `${(100 * ratio).toFixed(1)}%` : '',
+      cpuText(median(r.cpuPerRound ?? [])),
       r.rps ? `${r.p50} / ${r.p99}` : '',
       r.rps ? String(r.bad) : '',
     ];
@@ -211,6 +273,7 @@ export function renderHttp({ results }, markdown = false) {
       'credential',
       'req/s',
       '% of no auth',
+      'server CPU µs/req',
       'latency p50/p99 ms',
       'non-2xx+err',
     ],
@@ -237,8 +300,14 @@ export function httpTargets({ results }) {
       continue;
     }
     const pct = 100 * ratio;
+    const empty = results.find(
+      (x) => x.framework === r.framework && x.set === r.set && x.variant === 'empty-middleware',
+    );
+    const floor = pairedRatio(empty, baselineRow(results, r));
+    const floorText =
+      floor === null ? '' : `; an empty middleware alone: ${(100 * floor).toFixed(1)}%`;
     out.push(
-      `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${pct.toFixed(1)}% of no auth (≥ 90%)`,
+      `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${pct.toFixed(1)}% of no auth (≥ 90%${floorText})`,
     );
     for (const peer of PEER[r.framework]) {
       const p = results.find(

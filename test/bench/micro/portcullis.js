@@ -14,9 +14,18 @@ export function jwtOptions(keys, mode) {
   return options;
 }
 
+// `Bearer <token>` per token, built once: Node's HTTP parser hands over flat strings, where a
+// template literal per call would make a rope that the first read must copy.
+const headers = new Map();
+
 /** A request view like the adapters build: every value of a header, from Node's headersDistinct. */
 export function viewOf(core, token) {
-  return core.fromNodeHeaders({ authorization: [`Bearer ${token}`] });
+  let header = headers.get(token);
+  if (header === undefined) {
+    header = `Bearer ${token}`.split('').join('');
+    headers.set(token, header);
+  }
+  return core.fromNodeHeaders({ authorization: [header] });
 }
 
 function authenticator(pc, keys, mode) {

@@ -36,3 +36,26 @@ export function rawCase(keys) {
     },
   };
 }
+
+/**
+ * Raw node:crypto plus what no verifier can skip: decoding the payload and JSON.parse of it (the
+ * claims must be read to be checked). Not a peer: a second floor, to show how much of the way
+ * from raw to a real verifier that alone is.
+ */
+export function rawParseCase(keys) {
+  const check = verifierFor(keys);
+  return {
+    name: 'raw node:crypto verify + payload JSON.parse',
+    group: 'floor-parse',
+    make: () => (token) => {
+      const first = token.indexOf('.');
+      const dot = token.lastIndexOf('.');
+      const ok = check(
+        Buffer.from(token.slice(0, dot)),
+        Buffer.from(token.slice(dot + 1), 'base64url'),
+      );
+      if (!ok) throw new Error('raw verify failed');
+      return JSON.parse(Buffer.from(token.slice(first + 1, dot), 'base64url').toString());
+    },
+  };
+}

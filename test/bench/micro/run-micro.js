@@ -6,7 +6,7 @@ import { medianNs, settings } from '../lib/measure.js';
 import { ratio, renderTable, us } from '../lib/table.js';
 import { baselineCases, peerCases } from './peers.js';
 import { portcullisCases } from './portcullis.js';
-import { rawCase } from './raw.js';
+import { rawCase, rawParseCase } from './raw.js';
 
 const MODES = ['first', 'repeat'];
 
@@ -47,7 +47,13 @@ async function prepareAlgorithm(alg, pc, opts) {
     closers.push(jwks.close);
   }
   const fixed = pool[0];
-  const cases = [rawCase(keys), ...portcullisCases(pc), ...peerCases, ...baselineCases];
+  const cases = [
+    rawCase(keys),
+    rawParseCase(keys),
+    ...portcullisCases(pc),
+    ...peerCases,
+    ...baselineCases,
+  ];
   const rows = [];
   for (const c of cases) {
     const row = { name: c.name, group: c.group, key: c.key, first: null, repeat: null, na: {} };
