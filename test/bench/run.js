@@ -35,7 +35,7 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 6) : opts.quick ? 1 : 2;
+  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 8) : opts.quick ? 1 : 2;
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
     console.error(`--rounds must be a positive integer\n${USAGE}`);
     process.exit(2);

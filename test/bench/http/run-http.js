@@ -11,8 +11,8 @@ import { VARIANTS } from './apps.js';
 
 const SERVER = new URL('./server.js', import.meta.url);
 
-// On Linux with `taskset`, every server runs on the last CPU and nothing else is pinned there, so
-// the load generator (this process) does not take turns with the server on one core.
+// On Linux with `taskset`, the server process runs on the last CPU and nothing else is pinned
+// there, so the load generator (this process) does not take turns with it on one core.
 const PIN = pinning();
 
 function pinning() {
@@ -26,22 +26,19 @@ function pinning() {
 }
 
 /** How servers are placed, for the run's header line. */
-export const placement = PIN
-  ? `servers pinned to CPU ${PIN} with taskset`
-  : 'servers not pinned (no taskset)';
+export const placement = PIN ? `pinned to CPU ${PIN} with taskset` : 'not pinned: no taskset';
 
-function spawnServer(framework, variant, material) {
+/** One child process serving every variant of `framework`; resolves to it and the ports. */
+function spawnServers(framework, variants, material) {
   const child = PIN
     ? spawn('taskset', ['-c', PIN, process.execPath, fileURLToPath(SERVER)], {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       })
     : fork(SERVER, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) =>
-      m.error ? reject(new Error(m.error)) : resolve({ child, port: m.port }),
-    );
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    child.send({ framework, variant, material });
+    child.once('message', ({ ports, errors }) => resolve({ child, ports, errors }));
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+    child.send({ framework, variants, material });
   });
 }
 
@@ -121,57 +118,52 @@ function casesFor(alg, first, token, apiKey) {
   return cases;
 }
 
-/** Start, check and warm one server per case; cases that cannot run get `row.na`. */
-async function startServers(cases, material, apiKey, settings, log) {
-  const live = [];
-  for (const c of cases) {
-    c.child = undefined;
-    if (c.row.na) continue;
-    try {
-      if (c.isKey && !apiKey) throw new Error('@portcullis/core not built');
-      const { child, port } = await spawnServer(c.row.framework, c.row.variant, material);
-      live.push(child);
-      await check(
-        port,
-        c.headers,
-        c.row.variant !== 'none' && c.row.variant !== 'empty-middleware',
-      );
-      await cannon(port, c.headers, settings.warmup, settings.connections);
-      Object.assign(c, { child, port });
-    } catch (err) {
-      c.row.na = String(err?.message ?? err).slice(0, 70);
-      log(`  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: n/a (${c.row.na})`);
-    }
-  }
-  return live;
-}
-
 /**
- * One framework's cases, measured in rounds. Every round starts fresh server processes (one
- * process can run 10–20 % faster or slower than the next, from where its code and heap land),
- * warms them, and measures each once, rotating the order. Each row keeps its best round, and its
- * requests/s and server CPU per request of every round for the paired ratios.
+ * One framework's cases: one server process hosts them all (see server.js); each is checked and
+ * warmed, then measured once per round, rotating the order, so the cases of a round run seconds
+ * apart in the same process. Each row keeps its best round, and its requests/s and server CPU per
+ * request of every round for the paired ratios.
  */
 async function runFramework(cases, material, apiKey, settings, rounds, log) {
-  for (let round = 0; round < rounds; round++) {
-    const live = await startServers(cases, material, apiKey, settings, log);
-    try {
-      const ready = cases.filter((c) => c.child);
+  const framework = cases[0].row.framework;
+  const wanted = cases.filter((c) => !(c.isKey && !apiKey));
+  for (const c of cases) if (!wanted.includes(c)) c.row.na = '@portcullis/core not built';
+  const { child, ports, errors } = await spawnServers(
+    framework,
+    wanted.map((c) => c.row.variant),
+    material,
+  );
+  try {
+    for (const c of wanted) {
+      try {
+        if (errors[c.row.variant]) throw new Error(errors[c.row.variant]);
+        const port = ports[c.row.variant];
+        const guarded = c.row.variant !== 'none' && c.row.variant !== 'empty-middleware';
+        await check(port, c.headers, guarded);
+        await cannon(port, c.headers, settings.warmup, settings.connections);
+        c.port = port;
+      } catch (err) {
+        c.row.na = String(err?.message ?? err).slice(0, 70);
+        log(`  http ${c.row.alg} ${framework} ${c.row.variant}: n/a (${c.row.na})`);
+      }
+    }
+    const ready = wanted.filter((c) => c.port);
+    for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < ready.length; i++) {
         const c = ready[(i + round) % ready.length];
-        const m = await measureOnce(c.child, c.port, c.headers, settings);
+        const m = await measureOnce(child, c.port, c.headers, settings);
         c.row.perRound ??= [];
         c.row.perRound[round] = m.rps;
         c.row.cpuPerRound ??= [];
         c.row.cpuPerRound[round] = m.cpuPerRequest;
         if (!c.row.rps || m.rps > c.row.rps) Object.assign(c.row, m);
         log(
-          `  http ${c.row.alg} ${c.row.framework} ${c.row.variant}: ${Math.round(m.rps)} req/s, ${m.cpuPerRequest?.toFixed(1)} µs CPU/request`,
+          `  http ${c.row.alg} ${framework} ${c.row.variant}: ${Math.round(m.rps)} req/s, ${m.cpuPerRequest?.toFixed(1)} µs CPU/request`,
         );
       }
-    } finally {
-      await Promise.all(live.map(stop));
     }
+  } finally {
+    await stop(child);
   }
   return cases.map((c) => c.row);
 }
@@ -214,7 +206,7 @@ export function printHttp(out, opts) {
   const { settings } = out;
   const rendered = renderHttp(out, opts.markdown);
   console.log(
-    `\n${opts.markdown ? '#### ' : ''}HTTP — requests/s (best of ${settings.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up, fresh server processes each round; % of no auth = median of per-round ratios; server CPU = median µs of CPU time per request), ${settings.connections} connections, servers in child processes (${settings.placement ?? 'not pinned'}), GET /orders\n`,
+    `\n${opts.markdown ? '#### ' : ''}HTTP — requests/s (best of ${settings.rounds} round(s) of ${settings.duration} s after ${settings.warmup} s warm-up; % of no auth = median of per-round ratios; server CPU = median µs of CPU time per request), ${settings.connections} connections, one server process per framework hosting every variant (${settings.placement ?? 'not pinned'}), GET /orders\n`,
   );
   console.log(rendered.table);
   for (const n of rendered.notes) console.log(`  n/a — ${n}`);
