@@ -5,4 +5,6 @@ export type {
   AuthVariables,
   ErrorsMode,
   OptionalAuthVariables,
+  WithAuthOptions,
 } from './types.js';
+export { withAuth } from './with-auth.js';

@@ -36,6 +36,14 @@ export interface AuthenticateOptions {
  * app.get('/api/me', (c) => c.json({ subject: c.var.auth.subject }));
  * ```
  */
+/** The options of `withAuth()`: those of `authenticate()`, and the scopes the route needs. */
+export interface WithAuthOptions extends AuthenticateOptions {
+  /** Scopes the caller must hold, every one: as `requireScope(...)` after `authenticate()`. */
+  requireScope?: readonly string[];
+  /** Scopes of which the caller must hold at least one: as `requireAnyScope(...)`. */
+  requireAnyScope?: readonly string[];
+}
+
 export interface AuthVariables {
   auth: Principal;
 }
