@@ -125,31 +125,55 @@ function honoApp(authenticator: Authenticator): Hono {
   return app;
 }
 
+/** The same routes, each one handler wrapped in `withAuth()`: no middleware at all. */
+function honoWithAuthApp(authenticator: Authenticator): Hono {
+  const app = new Hono();
+  const handler = (c: Context) => c.json(seen(c.var.auth));
+  app.get('/open', ho.withAuth(authenticator, handler, { optional: true }));
+  app.get('/me', ho.withAuth(authenticator, handler));
+  app.get('/read', ho.withAuth(authenticator, handler, { requireScope: ['conversations:read'] }));
+  app.get('/write', ho.withAuth(authenticator, handler, { requireScope: ['billing:write'] }));
+  app.get(
+    '/any',
+    ho.withAuth(authenticator, handler, { requireAnyScope: ['billing:read', 'billing:write'] }),
+  );
+  return app;
+}
+
 /** Hono in memory: `app.request()`, repeated headers appended to one Fetch `Headers`. */
-const hono: AppFactory = async (authenticator) => {
-  const app = honoApp(authenticator);
-  return {
-    async send(path, pairs) {
-      const headers = new Headers();
-      for (const [name, value] of pairs) headers.append(name, value);
-      const res = await app.request(path, { headers });
-      const text = await res.text();
-      return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text };
-    },
-    close: async () => {},
+const hono =
+  (build: (authenticator: Authenticator) => Hono): AppFactory =>
+  async (authenticator) => {
+    const app = build(authenticator);
+    return {
+      async send(path, pairs) {
+        const headers = new Headers();
+        for (const [name, value] of pairs) headers.append(name, value);
+        const res = await app.request(path, { headers });
+        const text = await res.text();
+        return { status: res.status, header: (n) => res.headers.get(n) ?? undefined, text };
+      },
+      close: async () => {},
+    };
   };
-};
 
 /** Hono on Node over real HTTP, through @hono/node-server. */
-const honoOnNode: AppFactory = (authenticator) =>
-  serve(getRequestListener(honoApp(authenticator).fetch));
+const honoOnNode =
+  (build: (authenticator: Authenticator) => Hono): AppFactory =>
+  (authenticator) =>
+    serve(getRequestListener(build(authenticator).fetch));
 
-/** The apps every scenario runs on: five frameworks, and Hono both in memory and on Node. */
+/**
+ * The apps every scenario runs on: Express 5 and 4, Koa 3 and 2, and Hono in memory and on Node,
+ * with middleware and with `withAuth()` handlers.
+ */
 export const ADAPTERS: ReadonlyArray<readonly [string, AppFactory]> = [
   ['Express 5', express(() => express5())],
   ['Express 4', express(() => express4())],
   ['Koa 3', koa(() => new Koa())],
   ['Koa 2', koa(() => new Koa2())],
-  ['Hono', hono],
-  ['Hono on @hono/node-server', honoOnNode],
+  ['Hono', hono(honoApp)],
+  ['Hono on @hono/node-server', honoOnNode(honoApp)],
+  ['Hono withAuth()', hono(honoWithAuthApp)],
+  ['Hono withAuth() on @hono/node-server', honoOnNode(honoWithAuthApp)],
 ];

@@ -1,4 +1,4 @@
-import type { Authenticator, Principal } from '@portcullis/core';
+import { type Authenticator, apiKey, createAuthenticator, type Principal } from '@portcullis/core';
 import * as ex from '@portcullis/express';
 import * as ho from '@portcullis/hono';
 import * as ko from '@portcullis/koa';
@@ -15,7 +15,8 @@ describe('the adapters share one contract', () => {
       expect.arrayContaining(['authenticate', 'requireAnyScope', 'requireScope']),
     );
     expect(names(ko)).toEqual(names(ex));
-    expect(names(ho)).toEqual(names(ex));
+    // Hono also has withAuth(): one route's handler behind authentication, with no middleware.
+    expect(names(ho)).toEqual([...names(ex), 'withAuth'].sort());
   });
 
   it('take the same parameters', () => {
@@ -48,6 +49,30 @@ describe('the principal is typed on the older majors too', () => {
     new Koa2().use((ctx) => {
       expectTypeOf(ctx.state.auth).toEqualTypeOf<Principal | undefined>();
     });
+  });
+
+  it('c.var.auth in a Hono withAuth() handler: a Principal, or possibly none when optional', () => {
+    const authenticator = createAuthenticator({
+      methods: [apiKey({ prefix: 'pcs', lookup: () => null })],
+    });
+    new Hono().get(
+      '/',
+      ho.withAuth(authenticator, (c) => {
+        expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+        return c.body(null);
+      }),
+    );
+    new Hono().get(
+      '/',
+      ho.withAuth(
+        authenticator,
+        (c) => {
+          expectTypeOf(c.var.auth).toEqualTypeOf<Principal | undefined>();
+          return c.body(null);
+        },
+        { optional: true, requireAnyScope: ['a'] },
+      ),
+    );
   });
 
   it('c.var.auth on Hono, with and without AuthVariables', () => {
