@@ -29,7 +29,15 @@ export const VARIANTS = {
     'portcullis-api-key',
   ],
   koa: ['none', 'empty-middleware', 'portcullis', 'koa-jwt', 'portcullis-api-key'],
-  hono: ['none', 'empty-middleware', 'portcullis', 'hono/jwt', 'portcullis-api-key'],
+  // `portcullis-withauth`: the route's one handler wrapped in withAuth(), no middleware at all.
+  hono: [
+    'none',
+    'empty-middleware',
+    'portcullis',
+    'portcullis-withauth',
+    'hono/jwt',
+    'portcullis-api-key',
+  ],
 };
 
 /** Key material as sent to the child: `{ alg, secret }` or `{ alg, pem }`, plus `apiKeyHash`. */
@@ -169,7 +177,16 @@ async function honoApp(variant, material) {
       }),
     );
   }
-  app.get('/orders', (c) => c.json(BODY));
+  if (variant === 'portcullis-withauth') {
+    const { withAuth } = await import('@portcullis/hono');
+    const authenticator = await portcullisAuthenticator(material, false);
+    app.get(
+      '/orders',
+      withAuth(authenticator, (c) => c.json(BODY)),
+    );
+  } else {
+    app.get('/orders', (c) => c.json(BODY));
+  }
   return app;
 }
 

@@ -249,7 +249,9 @@ export function renderHttp({ results }, markdown = false) {
         ? 'no auth'
         : r.variant === 'empty-middleware'
           ? 'no auth, empty middleware'
-          : r.variant,
+          : r.variant === 'portcullis-withauth'
+            ? 'portcullis withAuth()'
+            : r.variant,
       r.variant === 'none' || r.variant === 'empty-middleware' ? '—' : r.alg,
       r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
       r.variant === 'none' ? '100%' : ratio ? `${(100 * ratio).toFixed(1)}%` : '',
@@ -285,10 +287,13 @@ const PEER = {
 /** Lines saying which HTTP targets this run met. */
 export function httpTargets({ results }) {
   const out = [];
-  for (const r of results.filter((x) => x.variant === 'portcullis')) {
+  for (const r of results.filter(
+    (x) => x.variant === 'portcullis' || x.variant === 'portcullis-withauth',
+  )) {
+    const who = r.variant === 'portcullis' ? 'Portcullis' : 'Portcullis withAuth()';
     const ratio = pairedRatio(r, baselineRow(results, r));
     if (ratio === null) {
-      out.push(`n/a   ${r.alg} ${r.framework}: Portcullis ≥ 90% of no auth`);
+      out.push(`n/a   ${r.alg} ${r.framework}: ${who} ≥ 90% of no auth`);
       continue;
     }
     const pct = 100 * ratio;
@@ -299,7 +304,7 @@ export function httpTargets({ results }) {
     const floorText =
       floor === null ? '' : `; an empty middleware alone: ${(100 * floor).toFixed(1)}%`;
     out.push(
-      `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${pct.toFixed(1)}% of no auth (≥ 90%${floorText})`,
+      `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: ${who} ${pct.toFixed(1)}% of no auth (≥ 90%${floorText})`,
     );
     for (const peer of PEER[r.framework]) {
       const p = results.find(
@@ -308,7 +313,7 @@ export function httpTargets({ results }) {
       const vsPeer = pairedRatio(r, p);
       if (vsPeer === null) continue;
       out.push(
-        `${vsPeer > 1 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: Portcullis ${vsPeer.toFixed(2)}× the requests/s of ${peer}`,
+        `${vsPeer > 1 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: ${who} ${vsPeer.toFixed(2)}× the requests/s of ${peer}`,
       );
     }
   }
