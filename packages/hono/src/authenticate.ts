@@ -1,14 +1,7 @@
-import {
-  type Authenticator,
-  adapterOptions,
-  authenticateNow,
-  type Principal,
-  rememberAuth,
-} from '@portcullis/core';
+import { type Authenticator, adapterOptions, type Principal, rememberAuth } from '@portcullis/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { answer } from './answer.js';
+import { authenticateThen } from './run.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
-import { requestView } from './view.js';
 
 /**
  * Hono middleware for any runtime: verify the request's API key or bearer token and set
@@ -50,19 +43,10 @@ export function authenticate(
   // Not an async function: when the answer is known at once, `next()`'s own promise is returned.
   const middleware: MiddlewareHandler<{ Variables: OptionalAuthVariables }> =
     function portcullisAuthenticate(c, next) {
-      let result: ReturnType<typeof authenticateNow>;
-      try {
-        result = authenticateNow(authenticator, requestView(c), { optional });
-      } catch (err) {
-        return Promise.resolve(answer(c, err, mode));
-      }
-      if (result instanceof Promise) {
-        return result.then(
-          (principal) => accept(c, principal, next),
-          (err: unknown) => answer(c, err, mode),
-        );
-      }
-      return accept(c, result, next);
+      const result = authenticateThen(authenticator, c, optional, mode, (principal) =>
+        accept(c, principal, next),
+      );
+      return result instanceof Promise ? result : Promise.resolve(result);
     };
   return middleware;
 }

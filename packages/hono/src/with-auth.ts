@@ -1,7 +1,6 @@
 import {
   type Authenticator,
   adapterOptions,
-  authenticateNow,
   type Principal,
   type RequestAuth,
   rememberAuth,
@@ -9,8 +8,8 @@ import {
 } from '@portcullis/core';
 import type { Context, Handler, Next } from 'hono';
 import { answer } from './answer.js';
+import { authenticateThen } from './run.js';
 import type { AuthVariables, OptionalAuthVariables, WithAuthOptions } from './types.js';
-import { requestView } from './view.js';
 
 type Check = (state: RequestAuth | undefined) => ReturnType<ReturnType<typeof scopeGuard>>;
 
@@ -78,19 +77,9 @@ export function withAuth(
     c,
     next,
   ) {
-    let result: ReturnType<typeof authenticateNow>;
-    try {
-      result = authenticateNow(authenticator, requestView(c), { optional });
-    } catch (err) {
-      return answer(c, err, mode);
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (principal) => accept(c, principal, next),
-        (err: unknown) => answer(c, err, mode),
-      );
-    }
-    return accept(c, result, next);
+    return authenticateThen(authenticator, c, optional, mode, (principal) =>
+      accept(c, principal, next),
+    );
   };
   return wrapped;
 }
