@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { adapterOptions, authenticateNow, recallAuth, rememberAuth } from './adapter.js';
+import {
+  adapterOptions,
+  authenticateNow,
+  authenticateThen,
+  recallAuth,
+  rememberAuth,
+} from './adapter.js';
 import { apiKey } from './api-key/api-key.js';
 import { generateApiKey } from './api-key/generate.js';
 import { createAuthenticator } from './authenticator.js';
@@ -136,5 +142,49 @@ describe('authenticateNow', () => {
     const result = authenticateNow(fake, fromNodeHeaders({}));
     expect(result).toBeInstanceOf(Promise);
     expect(await result).toBe(principal);
+  });
+});
+
+describe('authenticateThen', () => {
+  const secret = new Uint8Array(32).fill(6);
+  const auth = createAuthenticator({
+    now: () => NOW_MS,
+    methods: [jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret })],
+  });
+  const slow = createAuthenticator({
+    now: () => NOW_MS,
+    methods: [
+      jwt({
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        secret,
+        isRevoked: async () => false,
+      }),
+    ],
+  });
+  const bearer = (value: string) => fromNodeHeaders({ authorization: [`Bearer ${value}`] });
+  const run = (a: Authenticator, view: ReturnType<typeof bearer>, optional = false) =>
+    authenticateThen(
+      a,
+      view,
+      { optional },
+      (principal) => `accepted ${principal?.subject ?? 'nobody'}`,
+      (err) => `refused ${(err as { code: string }).code}`,
+    );
+
+  it('hands an answer known at once to accept or refuse, and returns what they return', () => {
+    expect(run(auth, bearer(hs256Token(secret)))).toBe('accepted user-1');
+    expect(run(auth, bearer('a.b'))).toBe(`refused ${AuthErrorCodes.JWT_MALFORMED}`);
+    expect(run(auth, fromNodeHeaders({}), true)).toBe('accepted nobody');
+    expect(run(auth, fromNodeHeaders({}))).toBe(`refused ${AuthErrorCodes.NO_CREDENTIALS}`);
+  });
+
+  it('returns a promise of what they return when authentication waits', async () => {
+    const accepted = run(slow, bearer(hs256Token(secret)));
+    expect(accepted).toBeInstanceOf(Promise);
+    expect(await accepted).toBe('accepted user-1');
+    const refused = run(slow, bearer(hs256Token(secret, { aud: 'other' })));
+    expect(await refused).toBe(`refused ${AuthErrorCodes.JWT_AUDIENCE_INVALID}`);
   });
 });

@@ -74,6 +74,36 @@ export function authenticateNow(
     : attempt(request, options);
 }
 
+/**
+ * {@link authenticateNow} with both outcomes handed on: `accept` receives the principal (or
+ * `null`), `refuse` the error, whether they come at once or after a wait. Returns what the one
+ * called returns, or a promise of it when authentication had to wait: an adapter's whole
+ * control flow, in one place.
+ *
+ * @example
+ * ```ts
+ * const done = authenticateThen(authenticator, fromNodeRequest(req), { optional },
+ *   (principal) => { req.auth = principal; next(); },
+ *   (err) => answer(err, res, next));
+ * if (done instanceof Promise) done.catch(next);
+ * ```
+ */
+export function authenticateThen<R>(
+  authenticator: Authenticator,
+  request: RequestView,
+  options: { optional?: boolean } | undefined,
+  accept: (principal: Principal | null) => R | Promise<R>,
+  refuse: (err: unknown) => R | Promise<R>,
+): R | Promise<R> {
+  let result: Principal | null | Promise<Principal | null>;
+  try {
+    result = authenticateNow(authenticator, request, options);
+  } catch (err) {
+    return refuse(err);
+  }
+  return result instanceof Promise ? result.then(accept, refuse) : accept(result);
+}
+
 // Kept under a symbol private to this module, not in the framework's context variables, which
 // application code can set: a guard passes only on what `authenticate()` itself recorded. (A
 // WeakMap would do the same, but inserting a new key per request costs microseconds.)

@@ -1,5 +1,11 @@
 export type { AdapterOptions, ErrorsMode, RequestAuth } from './adapter.js';
-export { adapterOptions, authenticateNow, recallAuth, rememberAuth } from './adapter.js';
+export {
+  adapterOptions,
+  authenticateNow,
+  authenticateThen,
+  recallAuth,
+  rememberAuth,
+} from './adapter.js';
 export type {
   ApiKeyCacheOptions,
   ApiKeyMethod,

@@ -1,7 +1,7 @@
 import {
   type Authenticator,
   adapterOptions,
-  authenticateNow,
+  authenticateThen,
   fromNodeRequest,
   type Principal,
   rememberAuth,
@@ -36,22 +36,13 @@ export function authenticate(
     next();
   };
   return function portcullisAuthenticate(req, res, next) {
-    let result: ReturnType<typeof authenticateNow>;
-    try {
-      result = authenticateNow(authenticator, fromNodeRequest(req), { optional });
-    } catch (err) {
-      answer(err, res, next, mode);
-      return;
-    }
-    if (result instanceof Promise) {
-      result
-        .then(
-          (principal) => accept(req, principal, next),
-          (err: unknown) => answer(err, res, next, mode),
-        )
-        .catch(next);
-      return;
-    }
-    accept(req, result, next);
+    const done = authenticateThen(
+      authenticator,
+      fromNodeRequest(req),
+      { optional },
+      (principal) => accept(req, principal, next),
+      (err) => answer(err, res, next, mode),
+    );
+    if (done instanceof Promise) done.catch(next);
   };
 }

@@ -1,7 +1,14 @@
-import { type Authenticator, adapterOptions, type Principal, rememberAuth } from '@portcullis/core';
+import {
+  type Authenticator,
+  adapterOptions,
+  authenticateThen,
+  type Principal,
+  rememberAuth,
+} from '@portcullis/core';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { authenticateThen } from './run.js';
+import { answer } from './answer.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
+import { requestView } from './view.js';
 
 /**
  * Hono middleware for any runtime: verify the request's API key or bearer token and set
@@ -43,10 +50,15 @@ export function authenticate(
   // Not an async function: when the answer is known at once, `next()`'s own promise is returned.
   const middleware: MiddlewareHandler<{ Variables: OptionalAuthVariables }> =
     function portcullisAuthenticate(c, next) {
-      const result = authenticateThen(authenticator, c, optional, mode, (principal) =>
-        accept(c, principal, next),
+      // biome-ignore lint/suspicious/noConfusingVoidType: Hono's MiddlewareHandler returns Promise<Response | void>
+      const done = authenticateThen<Response | void>(
+        authenticator,
+        requestView(c),
+        { optional },
+        (principal) => accept(c, principal, next),
+        (err) => answer(c, err, mode),
       );
-      return result instanceof Promise ? result : Promise.resolve(result);
+      return done instanceof Promise ? done : Promise.resolve(done);
     };
   return middleware;
 }

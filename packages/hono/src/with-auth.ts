@@ -1,6 +1,7 @@
 import {
   type Authenticator,
   adapterOptions,
+  authenticateThen,
   type Principal,
   type RequestAuth,
   rememberAuth,
@@ -8,8 +9,8 @@ import {
 } from '@portcullis/core';
 import type { Context, Handler, Next } from 'hono';
 import { answer } from './answer.js';
-import { authenticateThen } from './run.js';
 import type { AuthVariables, OptionalAuthVariables, WithAuthOptions } from './types.js';
+import { requestView } from './view.js';
 
 type Check = (state: RequestAuth | undefined) => ReturnType<ReturnType<typeof scopeGuard>>;
 
@@ -77,8 +78,12 @@ export function withAuth(
     c,
     next,
   ) {
-    return authenticateThen(authenticator, c, optional, mode, (principal) =>
-      accept(c, principal, next),
+    return authenticateThen(
+      authenticator,
+      requestView(c),
+      { optional },
+      (principal) => accept(c, principal, next),
+      (err) => answer(c, err, mode),
     );
   };
   return wrapped;

@@ -1,7 +1,7 @@
 import {
   type Authenticator,
   adapterOptions,
-  authenticateNow,
+  authenticateThen,
   fromNodeRequest,
   type Principal,
   rememberAuth,
@@ -37,19 +37,13 @@ export function authenticate(
   };
   // Not an async function: when the answer is known at once, `next()`'s own promise is returned.
   return function portcullisAuthenticate(ctx, next) {
-    let result: ReturnType<typeof authenticateNow>;
-    try {
-      result = authenticateNow(authenticator, fromNodeRequest(ctx.req), { optional });
-    } catch (err) {
-      answer(ctx, err, mode);
-      return Promise.resolve();
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (principal) => accept(ctx, principal, next),
-        (err: unknown) => answer(ctx, err, mode),
-      );
-    }
-    return accept(ctx, result, next);
+    const done = authenticateThen<unknown>(
+      authenticator,
+      fromNodeRequest(ctx.req),
+      { optional },
+      (principal) => accept(ctx, principal, next),
+      (err) => answer(ctx, err, mode),
+    );
+    return done instanceof Promise ? done : Promise.resolve(done);
   };
 }
