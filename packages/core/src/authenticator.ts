@@ -201,9 +201,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     } catch (err) {
       return failed(err);
     }
-    return result instanceof Promise || typeof (result as { then?: unknown })?.then === 'function'
+    // A method's own `verify()` may return any thenable; VERIFY_NOW a principal or a promise.
+    return typeof (result as PromiseLike<Principal>).then === 'function'
       ? Promise.resolve(result).then(succeeded, failed)
-      : succeeded(result);
+      : succeeded(result as Principal);
   }
 
   const authenticate = async (request: RequestView, opts?: { optional?: boolean }) =>

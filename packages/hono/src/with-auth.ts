@@ -12,7 +12,7 @@ import { answer } from './answer.js';
 import type { AuthVariables, OptionalAuthVariables, WithAuthOptions } from './types.js';
 import { requestView } from './view.js';
 
-type Check = (state: RequestAuth | undefined) => ReturnType<ReturnType<typeof scopeGuard>>;
+type Check = ReturnType<typeof scopeGuard>;
 
 function checksOf(options: WithAuthOptions): Check[] {
   const checks: Check[] = [];

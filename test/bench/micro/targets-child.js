@@ -33,7 +33,6 @@ async function figures({ alg, quick }) {
   const pc = await loadPortcullis();
   const keys = await makeKeys(alg);
   const pool = mintPool(keys, alg === 'RS256' || quick ? 2048 : 4096);
-  keys.poolSize = pool.length;
   const core = portcullisCases(pc).find((c) => c.key === 'core');
   const fast = (name) => peerCases.find((c) => c.name === name);
   const raw = await timed(rawCase(keys), keys, 'first', pool);

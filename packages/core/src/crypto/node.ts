@@ -191,6 +191,7 @@ function hmacCheck(secret: KeyObject, digest: string, length: number): Signature
     return timingSafeEqual(hash(digest, outer, 'buffer'), signature);
   };
 }
+
 const EC_SIGNATURE_BYTES = { 'P-256': 64, 'P-384': 96, 'P-521': 132 } as const;
 
 /**
