@@ -1,6 +1,13 @@
 // Insecure configurations are refused at construction with a TypeError that says what to fix —
 // never discovered on a request, never silently weakened.
-import { apiKey, createAuthenticator, type JwtOptions, jwt } from '@portcullis/core';
+import {
+  apiKey,
+  createAuthenticator,
+  generateApiKey,
+  type JwtOptions,
+  jwt,
+  memoryDenyList,
+} from '@portcullis/core';
 import * as express from '@portcullis/express';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
@@ -162,5 +169,79 @@ describe('apiKey(), createAuthenticator() and the guards refuse insecure configu
       refused(() => m.authenticate(undefined as never));
       refused(() => m.authenticate({} as never));
     });
+
+    it(`${name}: authenticate() refuses a misspelt option, naming the one meant`, () => {
+      const authenticator = createAuthenticator({ methods: [jwt(base())] });
+      const err = refused(() => m.authenticate(authenticator, { optinal: true } as never));
+      expect(err.message).toBe(
+        'authenticate(): unknown option `optinal`; did you mean `optional`?',
+      );
+    });
   }
+
+  it('hono withAuth() refuses a misspelt option, naming the one meant', () => {
+    const authenticator = createAuthenticator({ methods: [jwt(base())] });
+    const err = refused(() =>
+      hono.withAuth(authenticator, (c) => c.text('ok'), { requireScopes: ['a'] } as never),
+    );
+    expect(err.message).toBe(
+      'withAuth(): unknown option `requireScopes`; did you mean `requireScope`?',
+    );
+  });
+});
+
+// A typo in an options object must not construct a method or authenticator that silently lacks
+// the setting (an audit hook dropped, a cache left on, a prefix ignored).
+describe('every factory refuses unknown options, naming the nearest known one', () => {
+  it.each<[string, () => unknown, string]>([
+    [
+      'apiKey({ prefx, cach })',
+      () => apiKey({ lookup: () => null, prefx: 'pcs', cach: false } as never),
+      'apiKey(): unknown option `prefx`; did you mean `prefix`?',
+    ],
+    [
+      'apiKey({ cache: { tll } })',
+      () => apiKey({ lookup: () => null, cache: { tll: 5 } } as never),
+      'apiKey(): unknown option `cache.tll`; did you mean `cache.ttl`?',
+    ],
+    [
+      'createAuthenticator({ onevent })',
+      () => createAuthenticator({ methods: [jwt(base())], onevent: () => {} } as never),
+      'createAuthenticator(): unknown option `onevent`; did you mean `onEvent`?',
+    ],
+    [
+      'jwt({ audiance })',
+      () => jwt({ ...base(), audiance: AUDIENCE } as never),
+      'jwt(): unknown option `audiance`; did you mean `audience`?',
+    ],
+    [
+      'jwt({ cache: { maxbytes } })',
+      () => jwt({ ...base(), cache: { maxbytes: 1 } } as never),
+      'jwt(): unknown option `cache.maxbytes`; did you mean `cache.maxBytes`?',
+    ],
+    [
+      'jwt({ jwksOptions: { timout } })',
+      () =>
+        jwt({
+          ...base(),
+          algorithms: ['RS256'],
+          secret: undefined,
+          jwks: 'https://id.portcullis.test/jwks',
+          jwksOptions: { timout: 1000 },
+        } as never),
+      'jwt(): unknown option `jwksOptions.timout`; did you mean `jwksOptions.timeout`?',
+    ],
+    [
+      'memoryDenyList({ clock })',
+      () => memoryDenyList({ clock: Date.now } as never),
+      'memoryDenyList(): unknown option `clock`; known options are `now`',
+    ],
+    [
+      'generateApiKey({ prefix, length })',
+      () => generateApiKey({ prefix: 'pcs', length: 64 } as never),
+      'generateApiKey(): unknown option `length`; known options are `prefix`',
+    ],
+  ])('%s', (_, make, message) => {
+    expect(refused(make).message).toBe(message);
+  });
 });

@@ -1,3 +1,4 @@
+import { checkOptions } from './lib/options.js';
 import { ATTEMPT, type SyncAuthenticator } from './lib/sync.js';
 import type { RequestView } from './request.js';
 import type { AuthState } from './scopes.js';
@@ -18,9 +19,13 @@ export interface RequestAuth extends AuthState {
   errors: ErrorsMode;
 }
 
+const ADAPTER_OPTIONS = ['optional', 'errors'] as const;
+
 /**
  * Check an adapter's `authenticate(authenticator, options)` arguments once, at construction, and
- * settle the defaults. Throws `TypeError` for a mistake.
+ * settle the defaults. Throws `TypeError` for a mistake, an unknown option included. `where` names
+ * the adapter's function in messages, and `more` lists the options it takes besides
+ * `optional` and `errors`.
  *
  * @example
  * ```ts
@@ -31,19 +36,19 @@ export function adapterOptions(
   authenticator: Authenticator,
   options: AdapterOptions,
   defaultErrors: ErrorsMode,
+  where = 'authenticate()',
+  more: readonly string[] = [],
 ): { optional: boolean; errors: ErrorsMode } {
   if (typeof authenticator?.authenticate !== 'function') {
-    throw new TypeError('authenticate() needs the authenticator made by createAuthenticator()');
+    throw new TypeError(`${where} needs the authenticator made by createAuthenticator()`);
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('authenticate(): options must be an object');
-  }
+  checkOptions(where, options, [...ADAPTER_OPTIONS, ...more]);
   const { optional, errors } = options;
   if (optional !== undefined && typeof optional !== 'boolean') {
-    throw new TypeError('authenticate(): `optional` must be a boolean');
+    throw new TypeError(`${where}: \`optional\` must be a boolean`);
   }
   if (errors !== undefined && errors !== 'respond' && errors !== 'throw') {
-    throw new TypeError("authenticate(): `errors` must be 'respond' or 'throw'");
+    throw new TypeError(`${where}: \`errors\` must be 'respond' or 'throw'`);
   }
   return { optional: optional === true, errors: errors ?? defaultErrors };
 }

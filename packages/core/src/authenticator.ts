@@ -8,6 +8,7 @@ import {
 } from './errors.js';
 import { checkBearerGrammar, type Extracted, findCredential } from './extract.js';
 import { detailOf } from './lib/detail.js';
+import { checkOptions } from './lib/options.js';
 import {
   ATTEMPT,
   type Now,
@@ -33,6 +34,7 @@ export interface AuthenticatorOptions {
   now?: () => number;
 }
 
+const AUTHENTICATOR_OPTIONS = ['methods', 'realm', 'onEvent', 'now'];
 const REALM = /^[\x20-\x7e]{1,256}$/;
 const NOT_OURS = 'The credential is not in a form this API accepts';
 
@@ -40,6 +42,7 @@ function validate(options: AuthenticatorOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createAuthenticator() needs an options object');
   }
+  checkOptions('createAuthenticator()', options, AUTHENTICATOR_OPTIONS);
   const { methods, realm, onEvent, now } = options;
   if (!Array.isArray(methods) || methods.length === 0) {
     throw new TypeError(

@@ -1,3 +1,4 @@
+import { checkOptions } from './lib/options.js';
 import type { DenyList } from './types.js';
 
 /** Options of {@link memoryDenyList}. */
@@ -38,6 +39,7 @@ function toEpochSeconds(value: Date | number, what: string): number {
 export function memoryDenyList(
   options: MemoryDenyListOptions = {},
 ): DenyList & { readonly size: number } {
+  checkOptions('memoryDenyList()', options, ['now']);
   const now = options.now ?? Date.now;
   const entries = new Map<string, number>();
   let nextSweep = 0;

@@ -32,6 +32,7 @@ export type {
 export { AuthError, AuthErrorCodes, errorResponse, isAuthError } from './errors.js';
 export { extractCredential } from './extract.js';
 export { ALGORITHMS } from './jwt/algorithms.js';
+export { checkOptions } from './lib/options.js';
 export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { jwt } from './jwt/jwt.js';
 export type { NodeRequestLike, RequestView } from './request.js';

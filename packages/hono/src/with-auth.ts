@@ -60,7 +60,10 @@ export function withAuth(
   handler: Handler<{ Variables: AuthVariables }> | Handler<{ Variables: OptionalAuthVariables }>,
   options: WithAuthOptions = {},
 ): Handler<{ Variables: AuthVariables }> | Handler<{ Variables: OptionalAuthVariables }> {
-  const { optional, errors: mode } = adapterOptions(authenticator, options, 'throw');
+  const { optional, errors: mode } = adapterOptions(authenticator, options, 'throw', 'withAuth()', [
+    'requireScope',
+    'requireAnyScope',
+  ]);
   if (typeof handler !== 'function') throw new TypeError('withAuth() needs a handler function');
   const checks = checksOf(options);
   const inner = handler as Handler<{ Variables: OptionalAuthVariables }>;

@@ -2,6 +2,7 @@ import {
   AuthError,
   AuthErrorCodes,
   type Authenticator,
+  checkOptions,
   type Principal,
   type RequestView,
 } from '@portcullis/core';
@@ -42,6 +43,7 @@ export function fakeAuthenticator(
       'fakeAuthenticator() needs a principal (see testPrincipal()), null or a function',
     );
   }
+  checkOptions('fakeAuthenticator()', options, ['realm']);
   const realm = options.realm ?? 'api';
   return {
     realm,

@@ -1,4 +1,6 @@
-import { type ApiKeyRecord, generateApiKey } from '@portcullis/core';
+import { type ApiKeyRecord, checkOptions, generateApiKey } from '@portcullis/core';
+
+const ADD_OPTIONS = ['subject', 'scopes', 'tenant', 'expiresAt', 'prefix', 'id'];
 
 /** Options of {@link createKeyStore}. */
 export interface KeyStoreOptions {
@@ -76,6 +78,7 @@ export interface KeyStore {
  * ```
  */
 export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
+  checkOptions('createKeyStore()', options, ['prefix', 'now']);
   const prefix = options.prefix ?? 'test';
   const now = options.now ?? Date.now;
   const byHash = new Map<string, ApiKeyRecord>();
@@ -104,7 +107,8 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
     prefix,
     apiKeyOptions: { lookup, prefix, cache: false },
     add(input) {
-      if (typeof input?.subject !== 'string' || input.subject === '') {
+      checkOptions('KeyStore.add()', input, ADD_OPTIONS);
+      if (typeof input.subject !== 'string' || input.subject === '') {
         throw new TypeError('KeyStore.add(): `subject` must be a non-empty string');
       }
       sequence += 1;

@@ -1,4 +1,4 @@
-import type { JwtOptions } from '@portcullis/core';
+import { checkOptions, type JwtOptions } from '@portcullis/core';
 import { base64url, type JWK, type JWTHeaderParameters, type JWTPayload, SignJWT } from 'jose';
 import { toSeconds } from './duration.js';
 import { assertAlgorithm, makeSigningKey, type SigningKey, type TestAlgorithm } from './keys.js';
@@ -62,6 +62,8 @@ export interface SignOptions {
   broken?: BrokenTokenKind;
 }
 
+const SIGN_OPTIONS = ['expiresIn', 'notBefore', 'issuedAt', 'header', 'subject', 'jti', 'broken'];
+
 /** The options a test issuer hands to core's `jwt()`. */
 export type TestJwtOptions = Pick<
   JwtOptions,
@@ -112,6 +114,7 @@ const FAR = 3600;
  * ```
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+  checkOptions('createTestIssuer()', options, ['algorithm', 'issuer', 'audience', 'kid', 'now']);
   const algorithm = options.algorithm ?? 'ES256';
   assertAlgorithm(algorithm);
   const issuer = options.issuer ?? 'https://issuer.test/';
@@ -132,6 +135,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     : { algorithms: [algorithm], issuer, audience, jwks: { keys: [key.publicJwk as JWK] } };
 
   async function sign(claims: JWTPayload = {}, opts: SignOptions = {}): Promise<string> {
+    checkOptions('sign()', opts, SIGN_OPTIONS);
     const iat = opts.issuedAt ?? Math.floor(now() / 1000);
     const payload: JWTPayload = {
       iss: issuer,

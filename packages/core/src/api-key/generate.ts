@@ -1,4 +1,5 @@
 import { randomBytes, sha256Hex } from '#crypto';
+import { checkOptions } from '../lib/options.js';
 import { BODY_LENGTH, checksumOf, isValidPrefix, toBase62 } from './format.js';
 
 const KEY_BYTES = 32;
@@ -17,6 +18,7 @@ export function generateApiKey(options: { prefix: string }): { key: string; hash
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('generateApiKey() needs an options object: generateApiKey({ prefix })');
   }
+  checkOptions('generateApiKey()', options, ['prefix']);
   const { prefix } = options;
   if (!isValidPrefix(prefix)) {
     throw new TypeError(

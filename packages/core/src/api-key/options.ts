@@ -1,3 +1,4 @@
+import { checkOptions } from '../lib/options.js';
 import type { ApiKeyOptions } from './api-key.js';
 import { isValidPrefix } from './format.js';
 
@@ -5,6 +6,16 @@ import { isValidPrefix } from './format.js';
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 const MAX_LOOKUP_TIMEOUT = 60_000;
+const API_KEY_OPTIONS = [
+  'lookup',
+  'prefix',
+  'header',
+  'bearer',
+  'checksum',
+  'cache',
+  'lookupTimeout',
+];
+const CACHE_OPTIONS = ['max', 'ttl', 'negativeMax', 'negativeTtl'];
 
 /** {@link ApiKeyOptions} checked, with defaults filled in. */
 export interface ResolvedApiKeyOptions {
@@ -43,6 +54,7 @@ function resolveCache(cache: ApiKeyOptions['cache']): ResolvedApiKeyOptions['cac
     fail('`cache` must be an object ({ max, ttl, negativeMax, negativeTtl }) or false');
   }
   const c = cache ?? {};
+  checkOptions('apiKey()', c, CACHE_OPTIONS, 'cache');
   return {
     max: count(c.max, 'max', 10_000),
     ttl: millis(c.ttl, 'ttl', 30_000),
@@ -69,6 +81,7 @@ export function resolveApiKeyOptions(options: ApiKeyOptions): ResolvedApiKeyOpti
   if (typeof options !== 'object' || options === null) {
     fail('needs an options object: apiKey({ lookup, prefix })');
   }
+  checkOptions('apiKey()', options, API_KEY_OPTIONS);
   const { lookup, prefix, header, lookupTimeout } = options;
   if (typeof lookup !== 'function') {
     fail('`lookup` must be a function (hash) => record | null, sync or async');

@@ -1,5 +1,6 @@
 // Turning `secret`, `publicKey` or `jwks` into the one question the verifier asks per token:
 // which signature check serves this `alg` and `kid`? Keys are imported here, once.
+import { checkOptions } from '../lib/options.js';
 import { type Algorithm, isHmac } from './algorithms.js';
 import type { JwtCrypto, KeyInfo, SignatureCheck } from './crypto-api.js';
 import type { JwtOptions } from './jwt.js';
@@ -53,9 +54,20 @@ function importPublic(key: unknown, impl: JwtCrypto): KeyInfo {
   }
 }
 
+const JWKS_OPTIONS = [
+  'timeout',
+  'cooldown',
+  'cacheMaxAge',
+  'maxBytes',
+  'headers',
+  'fetch',
+  'allowHttp',
+];
+
 function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
   const o = options ?? {};
   if (typeof o !== 'object' || o === null) fail('`jwksOptions` must be an object');
+  checkOptions('jwt()', o, JWKS_OPTIONS, 'jwksOptions');
   const positive = (value: unknown, name: string, fallback: number) => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {

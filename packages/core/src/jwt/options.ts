@@ -1,5 +1,6 @@
 // Construction-time validation of `jwt()` options: every mistake is a TypeError saying what to
 // fix, so nothing about the configuration can fail on a request.
+import { checkOptions } from '../lib/options.js';
 import type { DenyList, JWTPayload } from '../types.js';
 import { ALGORITHMS, type Algorithm } from './algorithms.js';
 import type { JwtOptions } from './jwt.js';
@@ -25,7 +26,7 @@ export interface JwtConfig {
   cookie: string | undefined;
 }
 
-const KNOWN = new Set([
+const KNOWN = [
   'algorithms',
   'issuer',
   'audience',
@@ -46,7 +47,7 @@ const KNOWN = new Set([
   'cache',
   'maxTokenLength',
   'cookie',
-]);
+];
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function fail(message: string): never {
@@ -99,6 +100,7 @@ function cacheOf(value: JwtOptions['cache']): JwtConfig['cache'] {
   if (value === false) return false;
   if (value === undefined) return { max: 10_000, maxBytes: 8 * 1024 * 1024 };
   if (typeof value !== 'object' || value === null) fail('`cache` must be an object or false');
+  checkOptions('jwt()', value, ['max', 'maxBytes'], 'cache');
   const { max = 10_000, maxBytes = 8 * 1024 * 1024 } = value;
   if (!isPositiveInt(max)) fail('`cache.max` must be a positive integer');
   if (!isPositiveInt(maxBytes)) fail('`cache.maxBytes` must be a positive integer');
@@ -115,9 +117,7 @@ function cacheOf(value: JwtOptions['cache']): JwtConfig['cache'] {
  */
 export function validateOptions(options: JwtOptions): JwtConfig {
   if (typeof options !== 'object' || options === null) fail('needs an options object');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) fail(`unknown option \`${key}\``);
-  }
+  checkOptions('jwt()', options, KNOWN);
   const o = options;
   const algorithms = algorithmsOf(o.algorithms);
   const issuers = strings(o.issuer, 'issuer');
