@@ -113,27 +113,26 @@ describe('utf8', () => {
   });
 });
 
-describe('HMAC checks on node', () => {
+describe.each([node, web])('HMAC checks on $runtime', (impl) => {
   it.each([
     ['HS256', 'sha256', 64],
     ['HS384', 'sha384', 128],
     ['HS512', 'sha512', 128],
   ] as const)(
-    '%s agrees with createHmac for keys up to and past the block size',
-    (alg, digest, block) => {
+    '%s agrees with createHmac for keys below, at and past the block size',
+    async (alg, digest, block) => {
       for (const keyLength of [block / 2, block - 1, block, block + 1, 3 * block]) {
         const secret = randomBytes(keyLength);
-        const check = node.verifier(node.importSecret(secret), alg);
-        // Signing inputs from empty to past the first scratch buffer (block + 1024 bytes), twice.
-        for (const length of [0, 1, 300, 1100, 5000, 300]) {
+        const check = impl.verifier(impl.importSecret(secret), alg);
+        for (const length of [0, 1, 300, 5000]) {
           const data = randomBytes(length).toString('base64url').slice(0, length);
           const mac = createHmac(digest, secret).update(data).digest();
-          expect([keyLength, length, check(data, mac)]).toEqual([keyLength, length, true]);
+          expect([keyLength, length, await check(data, mac)]).toEqual([keyLength, length, true]);
           const wrong = Buffer.from(mac);
           wrong[length % wrong.length]! ^= 1;
-          expect(check(data, wrong)).toBe(false);
-          expect(check(data, mac.subarray(0, -1))).toBe(false);
-          expect(check(`${data}x`, mac)).toBe(false);
+          expect(await check(data, wrong)).toBe(false);
+          expect(await check(data, mac.subarray(0, -1))).toBe(false);
+          expect(await check(`${data}x`, mac)).toBe(false);
         }
       }
     },

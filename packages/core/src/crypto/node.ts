@@ -3,6 +3,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import {
   constants,
+  createHmac,
   createPublicKey,
   createSecretKey,
   hash,
@@ -162,34 +163,13 @@ function publicMembers(jwk: JWK): Record<string, unknown> {
 const SHA = { 32: 'sha256', 48: 'sha384', 64: 'sha512' } as const;
 
 /**
- * HMAC (RFC 2104) as two one-shot hashes: H((K ^ opad) || H((K ^ ipad) || data)). The padded
- * keys are computed once, and the signing input is written after the inner pad in a buffer kept
- * for the next call (checks are synchronous, so no two calls share it at once). This skips the
- * Hmac object `createHmac` builds and keys per call: about 0.7 µs of its 3.5 µs here.
+ * HMAC with node:crypto's own `createHmac`, compared in constant time. The length is checked
+ * first: `timingSafeEqual` throws on unequal lengths, and a MAC's length is no secret.
  */
 function hmacCheck(secret: KeyObject, digest: string, length: number): SignatureCheck {
-  const block = length === 32 ? 64 : 128;
-  let key = secret.export();
-  if (key.length > block) key = hash(digest, key, 'buffer');
-  let inner = Buffer.alloc(block + 1024);
-  const outer = Buffer.alloc(block + length);
-  for (let i = 0; i < block; i++) {
-    const byte = i < key.length ? key[i]! : 0;
-    inner[i] = byte ^ 0x36;
-    outer[i] = byte ^ 0x5c;
-  }
-  return (data, signature) => {
-    if (signature.length !== length) return false;
-    const size = block + data.length;
-    if (size > inner.length) {
-      const grown = Buffer.alloc(size * 2);
-      inner.copy(grown, 0, 0, block);
-      inner = grown;
-    }
-    inner.write(data, block, 'latin1');
-    hash(digest, inner.subarray(0, size), 'buffer').copy(outer, block);
-    return timingSafeEqual(hash(digest, outer, 'buffer'), signature);
-  };
+  return (data, signature) =>
+    signature.length === length &&
+    timingSafeEqual(createHmac(digest, secret).update(data, 'latin1').digest(), signature);
 }
 
 const EC_SIGNATURE_BYTES = { 'P-256': 64, 'P-384': 96, 'P-521': 132 } as const;

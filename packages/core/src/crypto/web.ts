@@ -1,13 +1,16 @@
-// The default branch of the `#crypto` subpath import, for Bun, Deno, Workers and browsers:
-// Web Crypto. Exports the same names as `node.ts`. Keys are described synchronously (so an unfit
-// key is refused at construction) and imported into Web Crypto once, on first use.
+// The default branch of the `#crypto` subpath import, for runtimes without the `node` condition
+// (Cloudflare Workers, browsers, others): Web Crypto, and @noble/hashes for the synchronous
+// SHA-256 of API keys. Bun and Deno take `node.ts`. Exports the same names as `node.ts`. Keys are
+// described synchronously (so an unfit key is refused at construction) and imported into Web
+// Crypto once, on first use.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Algorithm } from '../jwt/algorithms.js';
 import { hashBytes, misfit } from '../jwt/algorithms.js';
 import { decodeBase64url, isCanonicalBase64url } from '../jwt/base64url.js';
 import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
 import type { JWK, KeyObject } from '../jwt/key-types.js';
 import { readPem } from '../jwt/spki.js';
-import { sha256 } from './sha256.js';
 
 /** Which implementation this is, for diagnostics and benchmarks. */
 export const runtime = 'web' as const;
@@ -44,14 +47,13 @@ export function utf8(bytes: Uint8Array): string | undefined {
 }
 
 const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Lowercase hex SHA-256 of the UTF-8 encoding of `data` (synchronous, as `hashApiKey` is). */
+/**
+ * Lowercase hex SHA-256 of the UTF-8 encoding of `data`: synchronous, as `hashApiKey` is, where
+ * Web Crypto's digest is not, so through @noble/hashes.
+ */
 export function sha256Hex(data: string): string {
-  const digest = sha256(encoder.encode(data));
-  let out = '';
-  for (const byte of digest) out += HEX[byte];
-  return out;
+  return bytesToHex(sha256(encoder.encode(data)));
 }
 
 /** `length` cryptographically random bytes. */
