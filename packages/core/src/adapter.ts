@@ -1,5 +1,5 @@
 import { checkOptions } from './lib/options.js';
-import { ATTEMPT, type SyncAuthenticator } from './lib/sync.js';
+import { attemptOf } from './lib/sync.js';
 import type { RequestView } from './request.js';
 import type { AuthState } from './scopes.js';
 import type { Authenticator, Principal } from './types.js';
@@ -13,7 +13,10 @@ export interface AdapterOptions {
   errors?: ErrorsMode;
 }
 
-/** What an adapter records for one request once `authenticate()` has run. */
+/**
+ * What an adapter records for one request once `authenticate()` has run. Record the
+ * `authenticator` too, so the scope guards report their 403s to its `onEvent`.
+ */
 export interface RequestAuth extends AuthState {
   /** How the scope guards after it answer, the same way as `authenticate()`. */
   errors: ErrorsMode;
@@ -58,8 +61,9 @@ export function adapterOptions(
  * to be waited for: a cached token or API key record gives the principal (or `null`, or a thrown
  * `AuthError`) at once; a lookup, a key set load or a revocation check gives a promise. Each
  * promise saved is a turn of the microtask queue per request. An authenticator not made by
- * `createAuthenticator()` (a test fake) is called as it is, its answer wrapped in a native
- * promise, so `result instanceof Promise` tells the two cases apart.
+ * `createAuthenticator()` (a test fake), or one whose `authenticate` was wrapped or replaced
+ * (`{ ...authenticator, authenticate: mine }`), is called as written, its answer wrapped in a
+ * native promise, so `result instanceof Promise` tells the two cases apart.
  *
  * @example
  * ```ts
@@ -73,9 +77,11 @@ export function authenticateNow(
   request: RequestView,
   options?: { optional?: boolean },
 ): Principal | null | Promise<Principal | null> {
-  const attempt = (authenticator as SyncAuthenticator)[ATTEMPT];
+  // Only the very `authenticate()` createAuthenticator() made has a synchronous face.
+  const authenticate = authenticator.authenticate;
+  const attempt = attemptOf(authenticate);
   return attempt === undefined
-    ? Promise.resolve(authenticator.authenticate(request, options))
+    ? Promise.resolve(authenticate.call(authenticator, request, options))
     : attempt(request, options);
 }
 
@@ -121,7 +127,7 @@ type Recorded = { [RECORDED]?: RequestAuth };
  *
  * @example
  * ```ts
- * rememberAuth(req, { principal, realm: authenticator.realm, errors });
+ * rememberAuth(req, { principal, realm: authenticator.realm, errors, authenticator });
  * ```
  */
 export function rememberAuth(request: object, auth: RequestAuth): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from './authenticator.js';
 import { AuthErrorCodes, invalidToken } from './errors.js';
 import type { RequestView } from './request.js';
@@ -168,6 +168,7 @@ describe('createAuthenticator', () => {
   });
 
   it('ignores an onEvent hook that throws', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const auth = createAuthenticator({
       methods: [fakeMethod()],
       onEvent: () => {
@@ -177,6 +178,8 @@ describe('createAuthenticator', () => {
     expect(await auth.authenticate(view({ authorization: 'Bearer good-a' }))).toMatchObject({
       subject: 'a',
     });
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
   });
 
   it('passes the clock and realm to verifiers, defaulting the realm to "api"', async () => {
@@ -210,5 +213,120 @@ describe('createAuthenticator', () => {
         TypeError,
       );
     }
+  });
+});
+
+describe('a failing onEvent hook', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+    unhandled.length = 0;
+    vi.restoreAllMocks();
+  });
+  // Two macrotask turns: enough for a rejection to be reported as unhandled.
+  const turn = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  async function answers(auth: ReturnType<typeof createAuthenticator>) {
+    const seen: string[] = [];
+    const requests: Record<string, string>[] = [
+      { authorization: 'Bearer good-alice' },
+      { authorization: 'Bearer bad-x' },
+      {},
+    ];
+    for (const headers of requests) {
+      try {
+        seen.push((await auth.authenticate(view(headers)))?.subject ?? 'null');
+      } catch (err) {
+        seen.push((err as { code: string }).code);
+      }
+    }
+    seen.push(String(await auth.authenticate(view({}), { optional: true })));
+    return seen;
+  }
+  const EXPECTED = ['alice', 'ERR_API_KEY_INVALID', 'ERR_NO_CREDENTIALS', 'null'];
+
+  it('that rejects changes no answer, leaves no unhandled rejection, and warns once', async () => {
+    process.on('unhandledRejection', onUnhandled);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const auth = createAuthenticator({
+      methods: [fakeMethod()],
+      onEvent: async (event) => {
+        throw new RangeError(`sink down for ${event.subject ?? 'nobody'} good-alice`);
+      },
+    });
+    expect(await answers(auth)).toEqual(EXPECTED);
+    expect(await answers(auth)).toEqual(EXPECTED);
+    await turn();
+    expect(unhandled).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    const [message, options] = warn.mock.calls[0] as [string, { type: string; code: string }];
+    expect(message).toMatch(/onEvent.*rejected.*RangeError/);
+    // The hook's message may quote the event: only the error's name is reported.
+    expect(message).not.toMatch(/alice|sink down/);
+    expect(options).toMatchObject({
+      type: 'PortcullisWarning',
+      code: 'PORTCULLIS_ON_EVENT_FAILED',
+    });
+  });
+
+  it('that throws changes no answer and warns once per authenticator', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const make = () =>
+      createAuthenticator({
+        methods: [fakeMethod()],
+        onEvent: () => {
+          throw new Error('audit down');
+        },
+      });
+    const one = make();
+    expect(await answers(one)).toEqual(EXPECTED);
+    expect(await answers(one)).toEqual(EXPECTED);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatch(/onEvent.*threw.*\bError\b/);
+    expect(await answers(make())).toEqual(EXPECTED);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('whose thenable breaks, or that throws a non-error, is handled the same way', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const thenable = createAuthenticator({
+      methods: [fakeMethod()],
+      onEvent: () =>
+        ({
+          // biome-ignore lint/suspicious/noThenProperty: a broken thenable on purpose
+          then: () => {
+            throw new Error('no');
+          },
+        }) as never,
+    });
+    expect(await answers(thenable)).toEqual(EXPECTED);
+    const thrown = createAuthenticator({
+      methods: [fakeMethod()],
+      onEvent: () => Promise.reject('good-alice is a secret string'),
+    });
+    expect(await answers(thrown)).toEqual(EXPECTED);
+    await turn();
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(String(warn.mock.calls[1]![0])).not.toContain('alice');
+  });
+
+  it('warns on the console where there is no process.emitWarning', async () => {
+    const console_ = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const original = process.emitWarning;
+    (process as { emitWarning?: unknown }).emitWarning = undefined;
+    try {
+      const auth = createAuthenticator({
+        methods: [fakeMethod()],
+        onEvent: () => {
+          throw new TypeError('x');
+        },
+      });
+      expect(await answers(auth)).toEqual(EXPECTED);
+    } finally {
+      process.emitWarning = original;
+    }
+    expect(console_).toHaveBeenCalledTimes(1);
+    expect(console_.mock.calls[0]![0]).toMatch(/onEvent.*threw.*TypeError/);
   });
 });

@@ -7,15 +7,10 @@ import {
   serverError,
 } from './errors.js';
 import { checkBearerGrammar, type Extracted, findCredential } from './extract.js';
+import { eventSink, identityOf, linkAudit } from './lib/audit.js';
 import { detailOf } from './lib/detail.js';
 import { checkOptions } from './lib/options.js';
-import {
-  ATTEMPT,
-  type Now,
-  type SyncAuthenticator,
-  type SyncMethod,
-  VERIFY_NOW,
-} from './lib/sync.js';
+import { authenticateFrom, type Now, verifyNowOf } from './lib/sync.js';
 import type { RequestView } from './request.js';
 import type { AuthEvent, Authenticator, Method, Principal, VerifyContext } from './types.js';
 
@@ -26,8 +21,13 @@ export interface AuthenticatorOptions {
   /** The realm in every `WWW-Authenticate` challenge. Default `'api'`. */
   realm?: string;
   /**
-   * Called once for every attempt, success or failure, for an audit trail. It never receives a
-   * token, key, hash or secret. A hook that throws is ignored: auditing cannot change an answer.
+   * Called once for every attempt, success or failure, and once more for each 403 of a scope
+   * guard (`outcome: 'denied'`), for an audit trail. It never receives a token, key, hash or
+   * secret. It may be `async`. A hook that throws, or whose promise rejects, changes no answer and
+   * crashes nothing; the first such failure of each authenticator is reported once, through
+   * `process.emitWarning()` (type `PortcullisWarning`, code `PORTCULLIS_ON_EVENT_FAILED`) where the
+   * runtime has it, else `console.warn()`, naming the error's `name` only: its message may quote
+   * the event. Make the hook reliable yourself (a queue, a retry) if events must not be lost.
    */
   onEvent?: (event: AuthEvent) => void;
   /** The clock, in epoch milliseconds. Default `Date.now`; inject a frozen one in tests. */
@@ -96,25 +96,16 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   validate(options);
   const methods = [...options.methods];
   const realm = options.realm ?? 'api';
-  const onEvent = options.onEvent;
   const now = options.now ?? Date.now;
+  const emit = eventSink(options.onEvent, now);
   const context: VerifyContext = { now, realm };
   const config = {
     headers: [...new Set(methods.flatMap((m) => m.headers.map((h) => h.toLowerCase())))],
     cookies: [...new Set(methods.flatMap((m) => m.cookies))],
   };
 
-  function emit(event: Omit<AuthEvent, 'time'>): void {
-    if (onEvent === undefined) return;
-    try {
-      onEvent({ ...event, time: now() });
-    } catch {
-      // An audit hook must not turn an answer into a crash; it is the user's to make reliable.
-    }
-  }
-
   function fail(err: AuthError, method: Method | undefined): never {
-    if (onEvent === undefined) throw err;
+    if (emit === undefined) throw err;
     const detail = detailOf(err);
     const event: Omit<AuthEvent, 'time'> = {
       outcome: 'failure',
@@ -152,19 +143,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   function succeeded(principal: Principal): Principal {
-    if (onEvent === undefined) return principal;
-    const event: Omit<AuthEvent, 'time'> = {
-      outcome: 'success',
-      method: principal.method,
-      subject: principal.subject,
-      code: 'OK',
-      status: 200,
-    };
-    if (principal.keyId !== undefined) event.keyId = principal.keyId;
-    const jti = principal.claims?.jti;
-    if (typeof jti === 'string') event.jti = jti;
-    if (principal.tenant !== undefined) event.tenant = principal.tenant;
-    emit(event);
+    if (emit === undefined) return principal;
+    emit({ outcome: 'success', ...identityOf(principal), code: 'OK', status: 200 });
     return principal;
   }
 
@@ -179,7 +159,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }
     if (found === undefined) {
       if (opts?.optional === true) {
-        emit({ outcome: 'anonymous', code: AuthErrorCodes.NO_CREDENTIALS, status: 200 });
+        emit?.({ outcome: 'anonymous', code: AuthErrorCodes.NO_CREDENTIALS, status: 200 });
         return null;
       }
       fail(noCredentials(realm), undefined);
@@ -199,24 +179,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     };
     let result: Now<Principal>;
     try {
-      const now = (method as SyncMethod)[VERIFY_NOW];
-      result = now === undefined ? method.verify(value, context) : now(value, context);
+      // The synchronous face only of the very `verify()` apiKey() or jwt() made: a method whose
+      // `verify` was wrapped or replaced is called as written (see lib/sync.ts).
+      const verify = method.verify;
+      const now = verifyNowOf(verify);
+      result = now === undefined ? verify.call(method, value, context) : now(value, context);
     } catch (err) {
       return failed(err);
     }
-    // A method's own `verify()` may return any thenable; VERIFY_NOW a principal or a promise.
+    // A method's own `verify()` may return any thenable; its synchronous face a principal or a
+    // native promise.
     return typeof (result as PromiseLike<Principal>).then === 'function'
       ? Promise.resolve(result).then(succeeded, failed)
       : succeeded(result as Principal);
   }
 
-  const authenticate = async (request: RequestView, opts?: { optional?: boolean }) =>
-    attempt(request, opts);
-
-  const authenticator: Authenticator & SyncAuthenticator = {
-    realm,
-    authenticate,
-    [ATTEMPT]: attempt,
-  };
-  return authenticator;
+  // The scope guards find the emitter through the authenticator, to report their 403s.
+  return linkAudit<Authenticator>({ realm, authenticate: authenticateFrom(attempt) }, emit);
 }

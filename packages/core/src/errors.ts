@@ -58,6 +58,11 @@ export const AuthErrorCodes = {
   JWT_TYP_INVALID: 'ERR_JWT_TYP_INVALID',
   /** 401: the token's `jti` is on the deny-list. */
   JWT_REVOKED: 'ERR_JWT_REVOKED',
+  /**
+   * 401: the token is sender-constrained (it has a `cnf` claim, say `cnf.jkt` from DPoP) and was
+   * presented as a plain bearer token (RFC 9449 §7.2).
+   */
+  JWT_SENDER_CONSTRAINED: 'ERR_JWT_SENDER_CONSTRAINED',
   /** 403: the principal lacks a required scope. */
   INSUFFICIENT_SCOPE: 'ERR_INSUFFICIENT_SCOPE',
   /** 503: the API key lookup threw or rejected. */

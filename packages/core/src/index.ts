@@ -32,9 +32,9 @@ export type {
 export { AuthError, AuthErrorCodes, errorResponse, isAuthError } from './errors.js';
 export { extractCredential } from './extract.js';
 export { ALGORITHMS } from './jwt/algorithms.js';
-export { checkOptions } from './lib/options.js';
 export type { Algorithm, JwksOptions, JwtMethod, JwtOptions } from './jwt/jwt.js';
 export { jwt } from './jwt/jwt.js';
+export { checkOptions } from './lib/options.js';
 export type { NodeRequestLike, RequestView } from './request.js';
 export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from './request.js';
 export type { AuthState } from './scopes.js';

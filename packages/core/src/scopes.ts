@@ -5,7 +5,8 @@ import {
   noCredentials,
   serverError,
 } from './errors.js';
-import type { Principal } from './types.js';
+import { reportDenied } from './lib/audit.js';
+import type { Authenticator, Principal } from './types.js';
 
 /** What an adapter records once `authenticate()` has run on a request. */
 export interface AuthState {
@@ -13,6 +14,11 @@ export interface AuthState {
   principal: Principal | null;
   /** The authenticator's realm, for the challenge of a 401 or 403. */
   realm: string;
+  /**
+   * The authenticator that ran, when known: a 403 is reported to its `onEvent` as one `denied`
+   * event. Without it the guard answers the same and reports nothing.
+   */
+  authenticator?: Authenticator;
 }
 
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
@@ -43,7 +49,11 @@ export function hasScopes(
  * Scope names are validated here, at construction (`TypeError`), never on a request.
  * The check returns `undefined` when the request may pass, else the `AuthError` to answer:
  * 500 when `authenticate()` never ran (a programming error, never a 200), 401 when an optional
- * route saw no credential, 403 `insufficient_scope` naming the required scopes.
+ * route saw no credential, 403 `insufficient_scope` naming the required scopes. A 403 is also
+ * reported to the recorded authenticator's `onEvent` as one event: `outcome: 'denied'`, status
+ * 403, `ERR_INSUFFICIENT_SCOPE`, who was refused (method, subject, key id, `jti`, tenant) and
+ * `scopes`, the names the route requires. A pass reports nothing; neither does a 401 on an
+ * optional route, whose `anonymous` event already recorded the attempt, nor a 500.
  *
  * @example
  * ```ts
@@ -76,6 +86,7 @@ export function scopeGuard(
     }
     if (state.principal === null) return noCredentials(state.realm);
     if (hasScopes(state.principal, scopes, mode)) return undefined;
+    reportDenied(state.authenticator, state.principal, scopes);
     return insufficientScope(scopes, state.realm);
   };
 }

@@ -113,7 +113,8 @@ export interface Method {
 }
 
 /**
- * One authentication attempt, for an audit trail. Never carries a token, key, hash or secret.
+ * One authentication attempt, or one scope guard's refusal (`denied`), for an audit trail. Never
+ * carries a token, key, hash or secret.
  *
  * @example
  * ```ts
@@ -121,19 +122,28 @@ export interface Method {
  * ```
  */
 export interface AuthEvent {
-  /** `success`, `failure`, or `anonymous` (no credential on an optional route). */
-  outcome: 'success' | 'failure' | 'anonymous';
+  /**
+   * `success`, `failure`, `anonymous` (no credential on an optional route), `denied` (a scope
+   * guard's 403, after the `success` of the same request) or `limited` (a 429; reserved for rate
+   * limiting).
+   */
+  outcome: 'success' | 'failure' | 'anonymous' | 'denied' | 'limited';
   /** The verifier that handled the credential, when one was chosen. */
   method?: AuthMethodName;
-  /** The authenticated subject (success only). */
+  /** The authenticated subject (success and denied). */
   subject?: string;
   /** The API key record id, when known. */
   keyId?: string;
   /** The JWT id, once the token's signature was verified. */
   jti?: string;
-  /** The tenant (success only). */
+  /** The tenant (success and denied). */
   tenant?: string;
-  /** `AuthError.code` on failure, `OK` on success, `ERR_NO_CREDENTIALS` for anonymous. */
+  /** The scopes the route requires (denied only): their names, never a claim value. */
+  scopes?: readonly string[];
+  /**
+   * `AuthError.code` on failure, `OK` on success, `ERR_NO_CREDENTIALS` for anonymous,
+   * `ERR_INSUFFICIENT_SCOPE` when denied.
+   */
   code: string;
   /** A finer reason on failure: `unknown_key`, `expired`, `revoked`, `bad_checksum`, `signature`, … */
   reason?: string;

@@ -31,7 +31,7 @@ export function authenticate(
 ): RequestHandler {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
   const accept = (req: Request, principal: Principal | null, next: NextFunction) => {
-    rememberAuth(req, { principal, realm: authenticator.realm, errors: mode });
+    rememberAuth(req, { principal, realm: authenticator.realm, errors: mode, authenticator });
     if (principal !== null) req.auth = principal;
     next();
   };

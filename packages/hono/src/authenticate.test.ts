@@ -131,12 +131,21 @@ describe('authenticate() options', () => {
   });
 
   it('rethrows a rejection that is not an AuthError, which Hono answers 500', async () => {
-    const broken = { realm: 'test', authenticate: () => Promise.reject(new Error('bug')) };
+    const bug = new Error('bug');
+    const broken = { realm: 'test', authenticate: () => Promise.reject(bug) };
     const app = new Hono();
     app.get('/me', authenticate(broken), echo);
+    // Hono's default handler logs what reaches it; this one records it, so the expected error
+    // neither prints a stack trace nor passes unchecked.
+    const reached: unknown[] = [];
+    app.onError((err, c) => {
+      reached.push(err);
+      return c.text('Internal Server Error', 500);
+    });
     const res = await get(app, ['x-api-key', 'k']);
     expect(res.status).toBe(500);
     expect(await res.text()).not.toContain('bug');
+    expect(reached).toEqual([bug]);
   });
 
   it('refuses bad options at construction with a TypeError', () => {

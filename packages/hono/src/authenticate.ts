@@ -43,7 +43,7 @@ export function authenticate(
   | MiddlewareHandler<{ Variables: OptionalAuthVariables }> {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'throw');
   const accept = (c: Context, principal: Principal | null, next: Next) => {
-    rememberAuth(c, { principal, realm: authenticator.realm, errors: mode });
+    rememberAuth(c, { principal, realm: authenticator.realm, errors: mode, authenticator });
     if (principal !== null) c.set('auth', principal);
     return next();
   };

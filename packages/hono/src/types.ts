@@ -27,6 +27,21 @@ export interface AuthenticateOptions {
 }
 
 /**
+ * The options of `withAuth()`: those of `authenticate()`, and the scopes the route needs.
+ *
+ * @example
+ * ```ts
+ * app.get('/orders', withAuth(authenticator, listOrders, { requireScope: ['orders:read'] }));
+ * ```
+ */
+export interface WithAuthOptions extends AuthenticateOptions {
+  /** Scopes the caller must hold, every one: as `requireScope(...)` after `authenticate()`. */
+  requireScope?: readonly string[];
+  /** Scopes of which the caller must hold at least one: as `requireAnyScope(...)`. */
+  requireAnyScope?: readonly string[];
+}
+
+/**
  * The variables `authenticate()` sets: `c.var.auth` is the caller.
  *
  * @example
@@ -36,14 +51,6 @@ export interface AuthenticateOptions {
  * app.get('/api/me', (c) => c.json({ subject: c.var.auth.subject }));
  * ```
  */
-/** The options of `withAuth()`: those of `authenticate()`, and the scopes the route needs. */
-export interface WithAuthOptions extends AuthenticateOptions {
-  /** Scopes the caller must hold, every one: as `requireScope(...)` after `authenticate()`. */
-  requireScope?: readonly string[];
-  /** Scopes of which the caller must hold at least one: as `requireAnyScope(...)`. */
-  requireAnyScope?: readonly string[];
-}
-
 export interface AuthVariables {
   auth: Principal;
 }

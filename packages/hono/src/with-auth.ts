@@ -68,7 +68,12 @@ export function withAuth(
   const checks = checksOf(options);
   const inner = handler as Handler<{ Variables: OptionalAuthVariables }>;
   const accept = (c: Context, principal: Principal | null, next: Next) => {
-    const state: RequestAuth = { principal, realm: authenticator.realm, errors: mode };
+    const state: RequestAuth = {
+      principal,
+      realm: authenticator.realm,
+      errors: mode,
+      authenticator,
+    };
     rememberAuth(c, state);
     for (const check of checks) {
       const err = check(state);

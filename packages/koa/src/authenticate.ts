@@ -31,7 +31,7 @@ export function authenticate(
 ): Middleware {
   const { optional, errors: mode } = adapterOptions(authenticator, options, 'respond');
   const accept = (ctx: Context, principal: Principal | null, next: Next) => {
-    rememberAuth(ctx.req, { principal, realm: authenticator.realm, errors: mode });
+    rememberAuth(ctx.req, { principal, realm: authenticator.realm, errors: mode, authenticator });
     if (principal !== null) ctx.state.auth = principal;
     return next();
   };

@@ -7,7 +7,7 @@ import {
   unavailable,
 } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
-import { type Now, VERIFY_NOW } from '../lib/sync.js';
+import { type Now, verifyFrom } from '../lib/sync.js';
 import type { ApiKeyRecord, CredentialSource, Method, Principal, VerifyContext } from '../types.js';
 import { ClockedCache } from './cache.js';
 import { checkApiKey } from './format.js';
@@ -185,8 +185,7 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
       if (source.kind === 'header') return tag === undefined || value.startsWith(tag);
       return false;
     },
-    verify: async (value: string, ctx: VerifyContext) => verifyNow(value, ctx),
-    [VERIFY_NOW]: verifyNow,
+    verify: verifyFrom(verifyNow),
     invalidate(hash: string): void {
       if (typeof hash !== 'string') {
         throw new TypeError('invalidate(): `hash` must be the hex SHA-256 from hashApiKey()');

@@ -4,16 +4,19 @@ import { AuthErrorCodes as C } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
 import {
   AUDIENCE,
+  claims,
   ctx,
+  HS256_HEADER,
   hs256Token,
   IMPLS,
   ISSUER,
   NOW,
   NOW_MS,
+  rawHs256,
 } from '../test-helpers/jwt-fixtures.js';
 import type { Verified } from './claims.js';
 import type { JwtOptions } from './jwt.js';
-import { VerifiedCache } from './verified-cache.js';
+import { type Cached, VerifiedCache } from './verified-cache.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(9);
@@ -39,6 +42,30 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
     expect(Object.isFrozen(twice.claims)).toBe(true);
     v.clearCache();
     expect((await v.verify(t, ctx())).claims).not.toBe(twice.claims);
+  });
+
+  it('freezes claims nested 100,000 deep, before caching them, without overflowing the stack', async () => {
+    const depth = 100_000;
+    const payload = JSON.stringify(claims()).replace(
+      /}$/,
+      `,"deep":${'[{"a":'.repeat(depth)}1${'}]'.repeat(depth)}}`,
+    );
+    const t = rawHs256(HS256_HEADER, payload, secret);
+    const v = make({ maxTokenLength: 2 * t.length });
+    const seen = [];
+    for (let i = 0; i < 3; i++) seen.push(await v.verify(t, ctx()));
+    expect(seen[2]?.claims).toBe(seen[1]?.claims);
+    // Frozen all the way down, so no handler can change what a later request is served.
+    let node: unknown = seen[2]?.claims;
+    let levels = 0;
+    while (typeof node === 'object' && node !== null) {
+      expect(Object.isFrozen(node)).toBe(true);
+      node = Array.isArray(node)
+        ? node[0]
+        : (node as Record<string, unknown>)['deep' in node ? 'deep' : 'a'];
+      levels++;
+    }
+    expect(levels).toBe(2 * depth + 1);
   });
 
   it('does not cache with cache: false', async () => {
@@ -181,22 +208,34 @@ describe.each(IMPLS)('verification cache and revocation on $runtime crypto', (im
 });
 
 describe('VerifiedCache', () => {
-  const verified = (subject: string) => ({ subject }) as Verified;
+  const check = () => true;
+  const entry = (subject: string): Cached => ({
+    verified: { subject } as Verified,
+    alg: 'HS256',
+    kid: undefined,
+    check,
+  });
   const tail = 'x'.repeat(40);
+  const offer = (cache: VerifiedCache, token: string, subject: string) => {
+    if (!cache.admits(token)) return false;
+    cache.add(token, entry(subject));
+    return true;
+  };
 
   it('matches whole tokens, not the tail it files them under', () => {
     const cache = new VerifiedCache({ max: 10, maxBytes: 10_000 });
     const a = `a.${tail}`;
     const b = `b.${tail}`;
-    expect(cache.offer(a, verified('a'))).toBe(false);
-    expect(cache.offer(a, verified('a'))).toBe(true);
-    expect(cache.get(a)?.subject).toBe('a');
+    expect(offer(cache, a, 'a')).toBe(false);
+    expect(offer(cache, a, 'a')).toBe(true);
+    expect(cache.get(a)?.verified.subject).toBe('a');
+    expect(cache.get(a)?.check).toBe(check);
     expect(cache.get(b)).toBeUndefined();
     cache.delete(b);
-    expect(cache.get(a)?.subject).toBe('a');
-    cache.offer(b, verified('b'));
-    cache.offer(b, verified('b'));
-    expect(cache.get(b)?.subject).toBe('b');
+    expect(cache.get(a)?.verified.subject).toBe('a');
+    offer(cache, b, 'b');
+    offer(cache, b, 'b');
+    expect(cache.get(b)?.verified.subject).toBe('b');
     expect(cache.get(a)).toBeUndefined();
     cache.delete(b);
     expect(cache.get(b)).toBeUndefined();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryDenyList } from '../deny-list.js';
 import { AuthErrorCodes as C } from '../errors.js';
 import { detailOf } from '../lib/detail.js';
 import {
@@ -13,7 +14,9 @@ import {
   NOW_MS,
   rawHs256,
 } from '../test-helpers/jwt-fixtures.js';
+import { checkClaims } from './claims.js';
 import type { JwtOptions } from './jwt.js';
+import { validateOptions } from './options.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(7);
@@ -157,6 +160,57 @@ describe.each(IMPLS)('claims on $runtime crypto', (impl) => {
     expect(Object.getPrototypeOf(principal.claims)).toBe(Object.prototype);
     expect((principal.claims as Record<string, unknown>)['admin']).toBeUndefined();
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+  });
+
+  it('treats an empty jti as no jti: refused with a deny-list, absent from the audit detail', async () => {
+    // Without revocation the token verifies and keeps the claim, but names no jti.
+    const principal = await verifier.verify(token({ jti: '' }), ctx());
+    expect(principal.claims?.jti).toBe('');
+    const config = validateOptions({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    expect(checkClaims(claims({ jti: '' }), config, NOW, 'r').jti).toBeUndefined();
+    const expired = await verifier
+      .verify(token({ jti: '', exp: NOW - 100 }), ctx())
+      .catch((e) => e);
+    expect(detailOf(expired)).toEqual({ reason: 'expired' });
+    // With a deny-list or an isRevoked hook, "" can never be revoked: it is a missing jti.
+    const asked: string[] = [];
+    for (const extra of [
+      { denyList: memoryDenyList({ now: () => NOW_MS }) },
+      {
+        isRevoked: (jti: string) => {
+          asked.push(jti);
+          return false;
+        },
+      },
+    ]) {
+      const err = await make(extra)
+        .verify(token({ jti: '' }), ctx())
+        .catch((e) => e);
+      expect(err).toMatchObject({ code: C.JWT_CLAIM_MISSING, status: 401 });
+      expect(detailOf(err)).toEqual({ reason: 'jti' });
+    }
+    expect(asked).toEqual([]);
+  });
+
+  it('refuses a sender-constrained token (cnf) presented as a plain bearer token', async () => {
+    for (const cnf of [
+      { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' },
+      { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' },
+      {},
+      null,
+      'jkt',
+    ]) {
+      const err = await verifier.verify(token({ cnf }), ctx()).catch((e) => e);
+      expect(err).toMatchObject({
+        code: C.JWT_SENDER_CONSTRAINED,
+        status: 401,
+        error: 'invalid_token',
+      });
+      expect(err.headers['www-authenticate']).toContain('error="invalid_token"');
+      expect(detailOf(err)).toEqual({ reason: 'sender_constrained', jti: 'jti-1' });
+    }
+    // Only an own claim counts, and only its presence.
+    expect(await result(token({ cnfx: {} }))).toBe('OK');
   });
 
   it('adds jti to the audit detail only after the signature verified', async () => {

@@ -1,6 +1,7 @@
 // Claim checks, run only after the signature verified: time claims against the injected clock,
-// exact issuer and audience, subject, jti, required claims, scopes and tenant. Claims are read as
-// own properties only, so a `__proto__` or `constructor` claim is just data.
+// exact issuer and audience, no `cnf` (a sender-constrained token is no bearer token), subject,
+// jti, required claims, scopes and tenant. Claims are read as own properties only, so a
+// `__proto__` or `constructor` claim is just data.
 import { type AuthError, type AuthErrorCode, AuthErrorCodes, invalidToken } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { JWTPayload } from '../types.js';
@@ -14,6 +15,7 @@ export interface Verified {
   exp: number;
   nbf: number | undefined;
   iat: number | undefined;
+  /** The token's `jti`; `undefined` when it has none or an empty one (which names no token). */
   jti: string | undefined;
   claims: JWTPayload;
 }
@@ -37,7 +39,8 @@ export function reject(
   jti?: unknown,
 ): AuthError {
   const err = invalidToken(code, description, realm);
-  return withDetail(err, typeof jti === 'string' ? { reason, jti } : { reason });
+  // An empty `jti` names no token: it is left out, as if absent.
+  return withDetail(err, typeof jti === 'string' && jti !== '' ? { reason, jti } : { reason });
 }
 
 const own = (payload: Record<string, unknown>, name: string): unknown =>
@@ -140,6 +143,18 @@ function missing(name: string, realm: string, jti: unknown): AuthError {
   );
 }
 
+/** RFC 9449 §7.2: a token bound to a key (`cnf`) is never accepted as a plain bearer token. */
+function checkUnconstrained(payload: Record<string, unknown>, realm: string, jti: unknown): void {
+  if (own(payload, 'cnf') === undefined) return;
+  throw reject(
+    AuthErrorCodes.JWT_SENDER_CONSTRAINED,
+    'The token is bound to a key and cannot be used as a bearer token',
+    'sender_constrained',
+    realm,
+    jti,
+  );
+}
+
 function invalid(name: string, realm: string, jti: unknown): AuthError {
   return reject(
     AuthErrorCodes.JWT_CLAIM_INVALID,
@@ -164,15 +179,16 @@ export function checkClaims(
   now: number,
   realm: string,
 ): Verified {
-  const jti = own(payload, 'jti');
-
-  if (jti !== undefined && typeof jti !== 'string') throw invalid('jti', realm, jti);
+  const claimed = own(payload, 'jti');
+  if (claimed !== undefined && typeof claimed !== 'string') throw invalid('jti', realm, claimed);
+  // An empty `jti` is no `jti`: it can never be revoked, so it must not satisfy a deny-list.
+  const jti = claimed === '' ? undefined : (claimed as string | undefined);
   const exp = time(payload, 'exp', realm);
   if (exp === undefined) throw missing('exp', realm, jti);
   const nbf = time(payload, 'nbf', realm);
   const iat = time(payload, 'iat', realm);
   if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat', realm, jti);
-  checkTimes(exp, nbf, iat, jti as string | undefined, config, now, realm);
+  checkTimes(exp, nbf, iat, jti, config, now, realm);
 
   const iss = own(payload, 'iss');
   if (typeof iss !== 'string' || !config.issuers.includes(iss)) {
@@ -193,6 +209,7 @@ export function checkClaims(
       jti,
     );
   }
+  checkUnconstrained(payload, realm, jti);
   const subject = own(payload, config.subjectClaim);
   if (subject === undefined) throw missing(config.subjectClaim, realm, jti);
   if (typeof subject !== 'string' || subject === '') throw invalid(config.subjectClaim, realm, jti);
@@ -216,7 +233,7 @@ export function checkClaims(
     exp,
     nbf,
     iat,
-    jti: jti as string | undefined,
+    jti,
     claims: payload as JWTPayload,
   };
 }

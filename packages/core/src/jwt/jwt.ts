@@ -9,7 +9,10 @@ export type { Algorithm } from './algorithms.js';
 /**
  * Options of the remote key set, when `jwks` is a URL. A fetch that fails (timeout, HTTP error,
  * redirect, too large, not a key set) keeps the cached keys in service; with none cached, requests
- * answer 503 `ERR_JWKS_UNAVAILABLE`, and the next fetch waits for `cooldown`.
+ * answer 503 `ERR_JWKS_UNAVAILABLE` (its `cause` is the underlying error; the audit reason says
+ * which: `jwks_http_status`, `jwks_unreachable`, `jwks_timeout` or `jwks_invalid`). A failed fetch
+ * is retried after 1 s, 2 s, 4 s, … up to `cooldown`, and at most 4 s apart while no key set is
+ * loaded. Redirects are never followed.
  *
  * @example
  * ```ts
@@ -19,7 +22,7 @@ export type { Algorithm } from './algorithms.js';
 export interface JwksOptions {
   /** Milliseconds before a fetch is abandoned. Default 5,000. */
   timeout?: number;
-  /** Milliseconds between refetches caused by an unknown `kid`, and after a failed fetch. Default 30,000. */
+  /** Milliseconds between refetches caused by an unknown `kid`, and the longest wait before retrying a failed fetch. Default 30,000. */
   cooldown?: number;
   /** Milliseconds a fetched key set is fresh; after that it is refetched, and served stale while the fetch fails. Default 600,000. */
   cacheMaxAge?: number;
@@ -67,7 +70,7 @@ export interface JwtOptions {
   requiredClaims?: readonly string[];
   /** Required `typ` header, compared as a media type (`at+jwt` also accepts `application/at+jwt`). */
   typ?: string;
-  /** Revoked token ids. With a deny-list, tokens without `jti` are refused. */
+  /** Revoked token ids. With a deny-list, tokens without `jti` (or with an empty one) are refused. */
   denyList?: DenyList;
   /** An extra revocation check for custom stores; throwing answers 503. */
   isRevoked?: (jti: string, claims: JWTPayload) => boolean | Promise<boolean>;
@@ -84,8 +87,8 @@ export interface JwtOptions {
   subjectClaim?: string;
   /**
    * Cache of verified tokens, keyed by the exact token: at most `max` tokens (default 10,000) and
-   * `maxBytes` of token text (default 8 MiB). An entry is never used past the token's `exp`.
-   * `false` turns it off.
+   * `maxBytes` of token text (default 8 MiB). An entry is never used past the token's `exp`, nor
+   * once a key set refresh dropped or changed the key that verified it. `false` turns it off.
    */
   cache?: { max?: number; maxBytes?: number } | false;
   /** Largest token accepted, in characters, checked before any parsing. Default 8,192. */
@@ -96,7 +99,8 @@ export interface JwtOptions {
 
 /**
  * The method `jwt()` returns. Verified tokens are cached (per method, by exact token string) from
- * their second sighting; a cache hit still checks the clock and the deny-list.
+ * their second sighting; a cache hit still checks the clock, the deny-list, and that the key which
+ * verified the token still serves its `alg` and `kid`.
  *
  * @example
  * ```ts

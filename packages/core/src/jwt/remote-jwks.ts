@@ -1,52 +1,28 @@
-// A remote key set: fetched with a timeout, no redirects and a size cap; one fetch in flight
-// however many requests wait; kept fresh for `cacheMaxAge` and served stale while refetches fail;
-// an unknown `kid` refetches at most once per `cooldown`.
+// A remote key set: fetched (fetch-jwks.ts) with a timeout, no redirects and a size cap; one
+// fetch in flight however many requests wait; kept fresh for `cacheMaxAge` and served stale while
+// refetches fail; an unknown `kid` refetches at most once per `cooldown`. A failed fetch is
+// retried after 1 s, then 2 s, 4 s, … up to `cooldown`; while no key set is loaded at all (every
+// token answers 503) the wait stays at most 4 s, so service returns within about 5 s of the
+// endpoint returning.
+//
+// A set built from a refetch keeps the checks of unchanged keys (key-set.ts), so the verified-token
+// cache, which asks for a cached token's check again on every hit, keeps what those keys verified.
 import { type AuthError, AuthErrorCodes, invalidToken, unavailable } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { Algorithm } from './algorithms.js';
 import type { JwtCrypto, SignatureCheck } from './crypto-api.js';
+import { FetchFailed, type FetchSettings, fetchJwks } from './fetch-jwks.js';
 import { KeySet } from './key-set.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Read a response body, refusing more than `maxBytes`. */
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new Error('the key set is too large');
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new Error('the key set is too large');
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
-}
+/** The first retry after a failed fetch, in ms; each further failure doubles the wait. */
+const FIRST_RETRY = 1_000;
+/** The longest wait between retries while no key set is loaded, in ms. */
+const MAX_COLD_RETRY = 4_000;
 
 /** Options after validation. */
-export interface RemoteSettings {
-  timeout: number;
+export interface RemoteSettings extends FetchSettings {
   cooldown: number;
   cacheMaxAge: number;
-  maxBytes: number;
-  headers: Record<string, string>;
-  fetch: typeof fetch | undefined;
 }
 
 /**
@@ -61,10 +37,14 @@ export interface RemoteSettings {
 export class RemoteKeySet {
   #set: KeySet | undefined;
   #fetchedAt = 0;
-  #failedAt: number | undefined;
+  /** The last fetch's failure, until a fetch succeeds. */
+  #failure: FetchFailed | undefined;
+  /** Failed fetches since the last success. */
+  #failures = 0;
+  /** When a fetch may follow the last failure (0: at once). */
+  #retryAt = 0;
   #kidRefetchAt: number | undefined;
   #pending: Promise<void> | undefined;
-  #lastError: unknown;
   /** Fetches started, for tests and diagnostics. */
   fetches = 0;
 
@@ -75,60 +55,39 @@ export class RemoteKeySet {
     readonly settings: RemoteSettings,
   ) {}
 
-  async #download(): Promise<KeySet> {
-    const { timeout, maxBytes, headers } = this.settings;
-    const fetchImpl = this.settings.fetch ?? globalThis.fetch;
-    const response = await fetchImpl(this.url, {
-      signal: AbortSignal.timeout(timeout),
-      redirect: 'error',
-      headers: { accept: 'application/json', ...headers },
-    });
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => {});
-      throw new Error(`the key set answered HTTP ${response.status}`);
-    }
-    const body = JSON.parse(utf8.decode(await readCapped(response, maxBytes))) as unknown;
-    const keys = (body as { keys?: unknown } | null)?.keys;
-    if (typeof body !== 'object' || body === null || !Array.isArray(keys)) {
-      throw new Error('the key set is not a JSON object with a `keys` array');
-    }
-    return KeySet.from(keys, this.algorithms, this.impl);
-  }
-
-  // The fetch's own signal bounds a standard fetch; this bounds one that ignores its signal too.
-  async #bounded(): Promise<KeySet> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('the key set fetch timed out')),
-        this.settings.timeout + 50,
-      );
-    });
-    try {
-      return await Promise.race([this.#download(), late]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** Fetch once, however many callers wait; never rejects. */
   refresh(now: number): Promise<void> {
     if (this.#pending !== undefined) return this.#pending;
     this.fetches++;
-    this.#pending = this.#bounded().then(
-      (set) => {
-        this.#set = set;
-        this.#fetchedAt = now;
-        this.#failedAt = undefined;
-        this.#pending = undefined;
-      },
-      (err: unknown) => {
-        this.#failedAt = now;
-        this.#lastError = err;
-        this.#pending = undefined;
-      },
-    );
+    this.#pending = fetchJwks(this.url, this.settings)
+      .then((keys) => KeySet.from(keys, this.algorithms, this.impl, this.#set))
+      .then(
+        (set) => {
+          this.#set = set;
+          this.#fetchedAt = now;
+          this.#failure = undefined;
+          this.#failures = 0;
+          this.#retryAt = 0;
+          this.#pending = undefined;
+        },
+        (err: unknown) => {
+          this.#failed(
+            err instanceof FetchFailed ? err : new FetchFailed('jwks_unreachable', err),
+            now,
+          );
+          this.#pending = undefined;
+        },
+      );
     return this.#pending;
+  }
+
+  /** Record a failed fetch and when the next may start: 1 s, 2 s, 4 s, … up to the cooldown. */
+  #failed(failure: FetchFailed, now: number): void {
+    this.#failure = failure;
+    this.#failures++;
+    const doubled = FIRST_RETRY * 2 ** Math.min(this.#failures - 1, 30);
+    const ceiling = this.#set === undefined ? MAX_COLD_RETRY : Number.POSITIVE_INFINITY;
+    this.#retryAt = now + Math.min(doubled, this.settings.cooldown, ceiling);
   }
 
   /** The check for a token's `alg` and `kid`, fetching when needed. Throws an `AuthError`. */
@@ -153,12 +112,8 @@ export class RemoteKeySet {
         return this.#pending.then(() => this.#after(alg, kid, realm));
       return this.#after(alg, kid, realm);
     }
-    // Stale or never loaded: refetch, unless the last attempt failed within the cooldown.
-    if (
-      this.#pending !== undefined ||
-      this.#failedAt === undefined ||
-      now - this.#failedAt >= cooldown
-    ) {
+    // Stale or never loaded: refetch, unless the last attempt failed and its retry is not due.
+    if (this.#pending !== undefined || now >= this.#retryAt) {
       return this.refresh(now).then(() => this.#after(alg, kid, realm));
     }
     return this.#after(alg, kid, realm);
@@ -167,9 +122,10 @@ export class RemoteKeySet {
   #after(alg: Algorithm, kid: string | undefined, realm: string): SignatureCheck {
     const found = this.#set?.select(alg, kid) ?? 'none';
     if (typeof found === 'function') return found;
-    if (this.#failedAt !== undefined) {
-      throw withDetail(unavailable(AuthErrorCodes.JWKS_UNAVAILABLE, this.#lastError), {
-        reason: 'jwks_fetch_failed',
+    const failure = this.#failure;
+    if (failure !== undefined) {
+      throw withDetail(unavailable(AuthErrorCodes.JWKS_UNAVAILABLE, failure.error), {
+        reason: failure.reason,
       });
     }
     throw noMatchingKey(found === 'ambiguous' ? 'ambiguous_key' : 'unknown_kid', realm);

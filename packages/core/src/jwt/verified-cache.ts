@@ -6,8 +6,14 @@
 //
 // A token is cached the second time it is seen, not the first: one-off tokens would otherwise
 // pay for an insertion (and the garbage collector for keeping them) without ever being read back.
+//
+// An entry also holds the signature check that verified the token, and the `alg` and `kid` that
+// found it, so a hit can ask the key source whether that check still serves them: an entry never
+// outlives the key that verified it.
 import { LRUCache } from 'lru-cache';
+import type { Algorithm } from './algorithms.js';
 import type { Verified } from './claims.js';
+import type { SignatureCheck } from './crypto-api.js';
 
 // Characters of the signature that index an entry: 96 bits of a MAC or signature.
 const TAIL = 16;
@@ -15,9 +21,19 @@ const TAIL = 16;
 // the whole token alive through a sliced string.
 const SEEN_TAIL = 12;
 
+/** A cached verification and the key that made it. */
+export interface Cached {
+  readonly verified: Verified;
+  /** The token's `alg` and `kid`, by which the key source found `check`. */
+  readonly alg: Algorithm;
+  readonly kid: string | undefined;
+  /** The signature check that verified the token: valid while the source still answers it. */
+  readonly check: SignatureCheck;
+}
+
 interface Entry {
   readonly token: string;
-  readonly verified: Verified;
+  readonly cached: Cached;
 }
 
 /**
@@ -26,7 +42,7 @@ interface Entry {
  * @example
  * ```ts
  * const cache = new VerifiedCache({ max: 10_000, maxBytes: 8 << 20 });
- * cache.offer(token, verified);
+ * if (cache.admits(token)) cache.add(token, { verified, alg, kid, check });
  * const hit = cache.get(token);
  * ```
  */
@@ -45,9 +61,9 @@ export class VerifiedCache {
   }
 
   /** The verification of exactly this token, if cached. */
-  get(token: string): Verified | undefined {
+  get(token: string): Cached | undefined {
     const entry = this.#lru.get(token.slice(-TAIL));
-    return entry !== undefined && entry.token === token ? entry.verified : undefined;
+    return entry !== undefined && entry.token === token ? entry.cached : undefined;
   }
 
   /** Forget this token (and nothing else). */
@@ -56,8 +72,11 @@ export class VerifiedCache {
     if (this.#lru.peek(tail)?.token === token) this.#lru.delete(tail);
   }
 
-  /** Cache a fresh verification if this token was seen before; otherwise remember seeing it. */
-  offer(token: string, verified: Verified): boolean {
+  /**
+   * Whether a fresh verification of this token should be cached now: true if it was seen before
+   * (call {@link add} then); otherwise remember seeing it and answer false.
+   */
+  admits(token: string): boolean {
     const seen = token.slice(-SEEN_TAIL);
     if (!this.#seen.has(seen)) {
       if (this.#seen.size >= this.#seenMax) this.#seen.clear();
@@ -65,10 +84,14 @@ export class VerifiedCache {
       return false;
     }
     this.#seen.delete(seen);
+    return true;
+  }
+
+  /** Cache a verification of this token, made by `cached.check`. */
+  add(token: string, cached: Cached): void {
     // A different token with the same tail (it cannot verify with the same signature bytes
     // unless the key signs it) simply takes the place: a later hit still compares whole tokens.
-    this.#lru.set(token.slice(-TAIL), { token, verified });
-    return true;
+    this.#lru.set(token.slice(-TAIL), { token, cached });
   }
 
   /** Forget everything. */

@@ -2,9 +2,11 @@
 // both node.ts and web.ts. `jwt()` binds it to `#crypto`.
 import { AuthErrorCodes, serverError, unavailable } from '../errors.js';
 import { withDeadline } from '../lib/deadline.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { withDetail } from '../lib/detail.js';
-import { type Now, type SyncMethod, VERIFY_NOW } from '../lib/sync.js';
+import { type Now, verifyFrom } from '../lib/sync.js';
 import type { Principal, VerifyContext } from '../types.js';
+import type { Algorithm } from './algorithms.js';
 import { checkClaims, checkTimes, reject, type Verified } from './claims.js';
 import type { JwtCrypto, SignatureCheck } from './crypto-api.js';
 import { headerReader } from './header.js';
@@ -13,13 +15,15 @@ import { buildKeys } from './keys.js';
 import { validateOptions } from './options.js';
 import { decodeSegment, malformed, parseObject } from './parse.js';
 import type { RemoteKeySet } from './remote-jwks.js';
-import { VerifiedCache } from './verified-cache.js';
+import { type Cached, VerifiedCache } from './verified-cache.js';
 
 const TIMED_OUT = Symbol('timed out');
 
 /** A token whose header and segments passed, on its way to the signature check. */
 interface Signed {
   token: string;
+  alg: Algorithm;
+  kid: string | undefined;
   /** Index of the second dot: the signing input is `token.slice(0, second)`. */
   second: number;
   signature: Uint8Array;
@@ -27,12 +31,6 @@ interface Signed {
   payload: Uint8Array;
   now: number;
   realm: string;
-}
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 }
 
 function principalOf(v: Verified): Principal {
@@ -48,7 +46,7 @@ function principalOf(v: Verified): Principal {
 }
 
 /** What tests reach besides the method. */
-export interface JwtVerifier extends JwtMethod, SyncMethod {
+export interface JwtVerifier extends JwtMethod {
   /** The remote key set, when `jwks` is a URL. */
   readonly remote: RemoteKeySet | undefined;
 }
@@ -128,19 +126,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     if (cache !== undefined) {
       const hit = cache.get(token);
       if (hit !== undefined) {
-        let fresh = now < hit.exp;
-        if (fresh) {
-          try {
-            checkTimes(hit.exp, hit.nbf, hit.iat, hit.jti, config, now, realm);
-          } catch {
-            fresh = false;
-          }
-        }
-        if (fresh) {
-          return checksRevocation
-            ? revoked(hit, realm).then(() => principalOf(hit))
-            : principalOf(hit);
-        }
+        const answer = fromCache(token, hit, ctx, nowMs);
+        if (answer !== undefined) return answer;
         cache.delete(token);
       }
     }
@@ -153,11 +140,55 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     const { alg, kid } = readHeader(token, first, realm);
     const payload = decodeSegment(token.slice(first + 1, second), impl, realm);
     const signature = decodeSegment(token.slice(second + 1), impl, realm);
-    const signed: Signed = { token, second, signature, payload, now, realm };
+    const signed: Signed = { token, alg, kid, second, signature, payload, now, realm };
     const check = source(alg, kid, nowMs, realm);
     return typeof check === 'function'
       ? checkSignature(check, signed)
       : check.then((loaded) => checkSignature(loaded, signed));
+  }
+
+  // A cached verification is served while the token's times hold and the key source still answers
+  // its `alg` and `kid` with the very check that verified it: a key set refresh that drops or
+  // changes that key drops the entry. `undefined`: verify the token afresh.
+  function fromCache(
+    token: string,
+    hit: Cached,
+    ctx: VerifyContext,
+    nowMs: number,
+  ): Now<Principal> | undefined {
+    const { verified, check } = hit;
+    const now = nowMs / 1000;
+    if (!(now < verified.exp)) return undefined;
+    try {
+      checkTimes(verified.exp, verified.nbf, verified.iat, verified.jti, config, now, ctx.realm);
+    } catch {
+      return undefined;
+    }
+    let current: SignatureCheck | Promise<SignatureCheck>;
+    try {
+      current = source(hit.alg, hit.kid, nowMs, ctx.realm);
+    } catch (err) {
+      cache?.delete(token);
+      throw err;
+    }
+    if (current === check) return served(verified, ctx.realm);
+    if (typeof current === 'function') return undefined;
+    // A stale remote set is being refetched: answer with what it holds afterwards.
+    return current.then(
+      (loaded) => {
+        if (loaded === check) return served(verified, ctx.realm);
+        cache?.delete(token);
+        return verifyNow(token, ctx);
+      },
+      (err: unknown) => {
+        cache?.delete(token);
+        throw err;
+      },
+    );
+  }
+
+  function served(v: Verified, realm: string): Now<Principal> {
+    return checksRevocation ? revoked(v, realm).then(() => principalOf(v)) : principalOf(v);
   }
 
   function checkSignature(check: SignatureCheck, s: Signed): Now<Principal> {
@@ -168,14 +199,14 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
       ok = false;
     }
     return typeof ok === 'boolean'
-      ? accept(ok, s)
+      ? accept(ok, s, check)
       : ok.then(
-          (answer) => accept(answer, s),
-          () => accept(false, s),
+          (answer) => accept(answer, s, check),
+          () => accept(false, s, check),
         );
   }
 
-  function accept(ok: boolean, s: Signed): Now<Principal> {
+  function accept(ok: boolean, s: Signed, check: SignatureCheck): Now<Principal> {
     if (!ok) {
       throw reject(
         AuthErrorCodes.JWT_SIGNATURE_INVALID,
@@ -187,7 +218,11 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     const payload = parseObject(s.payload, impl, s.realm);
     const verified = checkClaims(payload, config, s.now, s.realm);
     const done = () => {
-      if (cache?.offer(s.token, verified)) deepFreeze(payload);
+      if (cache?.admits(s.token)) {
+        // Frozen whole before it is shared: a handler cannot change what a later hit is served.
+        deepFreeze(payload);
+        cache.add(s.token, { verified, alg: s.alg, kid: s.kid, check });
+      }
       return principalOf(verified);
     };
     return checksRevocation ? revoked(verified, s.realm).then(done) : done();
@@ -205,8 +240,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     claims: (value) => value.includes('.'),
     // What verifies is canonical base64url segments and dots: all b64token.
     tokenSafe: true,
-    verify: async (token, ctx) => verifyNow(token, ctx),
-    [VERIFY_NOW]: verifyNow,
+    verify: verifyFrom(verifyNow),
     clearCache: () => cache?.clear(),
     remote,
   };
