@@ -37,9 +37,10 @@ function checkAnswer(
   }
 }
 
-function outcomeOf(s: Scenario): AuthEvent['outcome'] {
-  if (s.status === 200) return s.seen === null ? 'anonymous' : 'success';
-  return s.status === 403 ? 'success' : 'failure';
+function outcomesOf(s: Scenario): AuthEvent['outcome'][] {
+  if (s.status === 200) return [s.seen === null ? 'anonymous' : 'success'];
+  // A scope guard's 403 follows a successful authentication, and is reported on its own.
+  return s.status === 403 ? ['success', 'denied'] : ['failure'];
 }
 
 describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
@@ -60,8 +61,13 @@ describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
     events.length = 0;
     const res = await targets.get(s.setup)!.send(s.path, headers);
     checkAnswer(s, res.status, res.header, res.text);
-    // The adapter authenticated once: one audit event, with the outcome the answer implies.
-    expect(events.map((e) => e.outcome)).toEqual([outcomeOf(s)]);
+    // The adapter authenticated once: one audit event, with the outcome the answer implies, and
+    // one more for a scope guard's 403.
+    expect(events.map((e) => e.outcome)).toEqual(outcomesOf(s));
+    if (s.status === 403) {
+      expect(events[1]).toMatchObject({ status: 403, code: 'ERR_INSUFFICIENT_SCOPE' });
+      expect(events[1]!.scopes?.join(' ')).toBe(s.scope);
+    }
     // Nothing the client sent as a credential comes back to it.
     for (const [, value] of headers) {
       const secret = value.replace(/^Bearer /, '');

@@ -1,16 +1,20 @@
-// The audit trail: every attempt emits exactly one event whose status is the answer's; an
-// attacker cannot slip unverified data (a forged token's sub, jti or kid) into the trail; and a
-// failing audit hook changes no answer.
-import { AuthErrorCodes as C, jwt } from '@portcullis/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+// The audit trail: every attempt emits exactly one event whose status is the answer's, and a scope
+// guard's 403 one more ('denied'); an attacker cannot slip unverified data (a forged token's sub,
+// jti or kid) into the trail; and a failing audit hook, sync or async, changes no answer and
+// crashes nothing.
+import { type AuthEvent, AuthErrorCodes as C, createAuthenticator, jwt } from '@portcullis/core';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keyMethod, keyStore } from './support/api-keys.js';
-import { ADAPTERS, buildApp } from './support/apps.js';
+import { buildApp, TARGETS } from './support/apps.js';
 import { useLeakCheck } from './support/collector.js';
 import { expectAccepted, expectRejected, scenario } from './support/harness.js';
 import { forge, hmac } from './support/jws.js';
 import { AUDIENCE, claims, hmacSecret, ISSUER } from './support/keys.js';
 
 useLeakCheck();
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 let secret: string;
 let other: string;
@@ -21,7 +25,7 @@ beforeAll(() => {
 
 const INJECTED = 'INJECTED\n{"outcome":"success","subject":"root"}';
 
-describe.each(ADAPTERS)('%s: audit events', (adapter) => {
+describe.each(TARGETS)('%s: audit events', (adapter) => {
   it('emits exactly one event per attempt, with the status of the answer', async () => {
     const store = keyStore();
     const { key } = store.add();
@@ -51,9 +55,11 @@ describe.each(ADAPTERS)('%s: audit events', (adapter) => {
     ];
     for (const [path, headers] of requests) {
       const answer = await a.get(path, headers);
-      expect(answer.events, `${path} ${JSON.stringify(headers)}`).toHaveLength(1);
+      // A 403 comes after a successful authentication: the success, then the guard's denial.
+      expect(answer.events, `${path} ${JSON.stringify(headers)}`).toHaveLength(
+        answer.status === 403 ? 2 : 1,
+      );
       const event = answer.events[0]!;
-      // A 403 comes after a successful authentication: its event is the success.
       expect(event.status).toBe(answer.status === 403 ? 200 : answer.status);
       expect(event.outcome).toBe(
         answer.status === 200 || answer.status === 403
@@ -119,7 +125,7 @@ describe.each(ADAPTERS)('%s: audit events', (adapter) => {
   });
 
   it('a throwing audit hook changes no answer', async () => {
-    const { createAuthenticator } = await import('@portcullis/core');
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const authenticator = createAuthenticator({
       methods: [jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret })],
       onEvent: () => {
@@ -131,5 +137,86 @@ describe.each(ADAPTERS)('%s: audit events', (adapter) => {
     expect((await app.get('/private', { authorization: `Bearer ${good}` })).status).toBe(200);
     expect((await app.get('/private', { authorization: `Bearer ${good}x` })).status).toBe(401);
     expect((await app.get('/private')).status).toBe(401);
+  });
+
+  it('an async audit hook that rejects changes no answer, crashes nothing, and warns once', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const authenticator = createAuthenticator({
+        methods: [jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret })],
+        onEvent: async (event) => {
+          throw new Error(`audit sink down, lost ${JSON.stringify(event)}`);
+        },
+      });
+      const app = await buildApp(adapter, authenticator);
+      const good = forge({ header: { alg: 'HS256' }, payload: claims(), signer: hmac(secret) });
+      for (let round = 0; round < 3; round++) {
+        expect((await app.get('/private', { authorization: `Bearer ${good}` })).status).toBe(200);
+        expect((await app.get('/admin', { authorization: `Bearer ${good}` })).status).toBe(403);
+        expect((await app.get('/private', { authorization: `Bearer ${good}x` })).status).toBe(401);
+        expect((await app.get('/private')).status).toBe(401);
+        expect((await app.get('/optional')).status).toBe(200);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      // The hook's own message quotes the event: only the error's name is reported.
+      expect(String(warn.mock.calls[0]![0])).not.toMatch(/sink|subject|\{/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it("a scope guard's 403 emits exactly one denied event; a pass emits none", async () => {
+    const store = keyStore();
+    const { key, record } = store.add({ scopes: ['read'], tenant: 'acme' });
+    const { key: adminKey } = store.add({ scopes: ['admin'] });
+    const a = await scenario(adapter, {
+      methods: [
+        keyMethod(store),
+        jwt({ algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, secret }),
+      ],
+    });
+    const payload = claims(undefined, { scope: 'read' });
+    const token = forge({ header: { alg: 'HS256' }, payload, signer: hmac(secret) });
+    const denied = (events: AuthEvent[]) => events.filter((e) => e.outcome === 'denied');
+
+    const byToken = await a.get('/admin', { authorization: `Bearer ${token}` });
+    expectRejected(byToken, 403);
+    expect(denied(byToken.events)).toEqual([
+      {
+        outcome: 'denied',
+        method: 'jwt',
+        subject: payload['sub'],
+        jti: payload['jti'],
+        scopes: ['admin'],
+        code: C.INSUFFICIENT_SCOPE,
+        status: 403,
+        time: expect.any(Number),
+      },
+    ]);
+    const byKey = await a.get('/any', { 'x-api-key': key });
+    expectRejected(byKey, 403);
+    expect(byKey.events.map((e) => e.outcome)).toEqual(['success', 'denied']);
+    expect(byKey.events[1]).toMatchObject({
+      method: 'api_key',
+      subject: record.subject,
+      keyId: record.id,
+      tenant: 'acme',
+      scopes: ['admin', 'root'],
+      status: 403,
+      code: C.INSUFFICIENT_SCOPE,
+    });
+    // Never a claim value: only the names of the scopes the route requires.
+    expect(JSON.stringify(denied(byKey.events))).not.toContain('read');
+
+    for (const path of ['/admin', '/any']) {
+      const pass = await a.get(path, { 'x-api-key': adminKey });
+      expectAccepted(pass);
+      expect(pass.events.map((e) => e.outcome)).toEqual(['success']);
+    }
   });
 });

@@ -6,8 +6,10 @@ import supertest from 'supertest';
 
 /** The three frameworks every scenario runs on. */
 export const ADAPTERS = ['express', 'koa', 'hono'] as const;
-/** One of {@link ADAPTERS}. */
-export type AdapterName = (typeof ADAPTERS)[number];
+/** The frameworks, and Hono's `withAuth()` handlers (no middleware), as a fourth target. */
+export const TARGETS = [...ADAPTERS, 'hono-with-auth'] as const;
+/** One of {@link TARGETS}. */
+export type AdapterName = (typeof TARGETS)[number];
 
 /** Request headers as pairs, so a header can be sent twice. */
 export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
@@ -38,6 +40,14 @@ interface AdapterModule {
   authenticate(authenticator: Authenticator, options?: { optional?: boolean }): unknown;
   requireScope(...scopes: string[]): unknown;
   requireAnyScope(...scopes: string[]): unknown;
+}
+
+interface WithAuthModule {
+  withAuth(
+    authenticator: Authenticator,
+    handler: (c: import('hono').Context) => unknown,
+    options?: { optional?: boolean; requireScope?: string[]; requireAnyScope?: string[] },
+  ): import('hono').Handler;
 }
 
 interface PrincipalLike {
@@ -153,24 +163,34 @@ async function koaApp(authenticator: Authenticator): Promise<Server> {
   return server(app.callback());
 }
 
-async function honoApp(authenticator: Authenticator) {
+async function honoApp(authenticator: Authenticator, withAuth = false) {
   const { Hono } = await import('hono');
-  const m = (await import('@portcullis/hono')) as unknown as AdapterModule;
+  const m = (await import('@portcullis/hono')) as unknown as AdapterModule & WithAuthModule;
   type Mw = import('hono').MiddlewareHandler;
   const app = new Hono();
   const auth = m.authenticate(authenticator) as Mw;
   const optional = m.authenticate(authenticator, { optional: true }) as Mw;
   const send = (c: import('hono').Context) =>
     c.json(summary((c.var as { auth?: PrincipalLike | null }).auth) as object);
-  app.get('/private', auth, send);
-  app.get('/admin', auth, m.requireScope('admin') as Mw, send);
-  app.get('/any', auth, m.requireAnyScope('admin', 'root') as Mw, send);
-  app.get('/optional', optional, send);
-  app.get('/misconfigured', m.requireScope('admin') as Mw, send);
-  app.get('/tamper', auth, (c) => {
+  const tampered = (c: import('hono').Context) => {
     tamper((c.var as { auth?: PrincipalLike }).auth);
     return send(c);
-  });
+  };
+  if (withAuth) {
+    // Each route one handler, wrapped in withAuth(): no middleware at all.
+    app.get('/private', m.withAuth(authenticator, send));
+    app.get('/admin', m.withAuth(authenticator, send, { requireScope: ['admin'] }));
+    app.get('/any', m.withAuth(authenticator, send, { requireAnyScope: ['admin', 'root'] }));
+    app.get('/optional', m.withAuth(authenticator, send, { optional: true }));
+    app.get('/tamper', m.withAuth(authenticator, tampered));
+  } else {
+    app.get('/private', auth, send);
+    app.get('/admin', auth, m.requireScope('admin') as Mw, send);
+    app.get('/any', auth, m.requireAnyScope('admin', 'root') as Mw, send);
+    app.get('/optional', optional, send);
+    app.get('/tamper', auth, tampered);
+  }
+  app.get('/misconfigured', m.requireScope('admin') as Mw, send);
   const { HTTPException } = await import('hono/http-exception');
   app.onError((err, c) => {
     // Hono's way to answer from a middleware (the adapter's default `errors: 'throw'`).
@@ -203,8 +223,8 @@ function refused(err: unknown): Answer {
 }
 
 /**
- * Build the scenario app on one framework: Express 5 and Koa 3 over real HTTP (supertest),
- * Hono in memory (`app.request`).
+ * Build the scenario app on one target: Express 5 and Koa 3 over real HTTP (supertest), Hono
+ * in memory (`app.request`), with middleware or (`hono-with-auth`) with `withAuth()` handlers.
  *
  * @example
  * ```ts
@@ -216,8 +236,8 @@ export async function buildApp(
   adapter: AdapterName,
   authenticator: Authenticator,
 ): Promise<TestApp> {
-  if (adapter === 'hono') {
-    const app = await honoApp(authenticator);
+  if (adapter === 'hono' || adapter === 'hono-with-auth') {
+    const app = await honoApp(authenticator, adapter === 'hono-with-auth');
     return {
       adapter,
       async get(path, headers) {

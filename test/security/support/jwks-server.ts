@@ -8,6 +8,7 @@ export type JwksMode =
   | 'slow'
   | 'hang'
   | 'error500'
+  | 'not-found'
   | 'not-json'
   | 'redirect'
   | 'oversized'
@@ -80,6 +81,9 @@ export async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
       case 'error500':
         res.writeHead(500, { 'content-type': 'application/json' });
         return res.end('{"error":"boom"}');
+      case 'not-found':
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        return res.end('not found');
       case 'not-json':
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end('<html>not json</html>');
