@@ -1,4 +1,7 @@
-import type { HeaderPairs, Route, Seen } from './apps.js';
+import type { AuthEvent } from '@portcullis/core';
+import { FAKE_BOOM, FAKE_DOWN, type HeaderPairs } from '@portcullis/test-kit';
+import { BROKEN_TOKEN_KINDS } from '@portcullis/testing';
+import type { Route, Seen } from './apps.js';
 import type { Credentials } from './tokens.js';
 import type { Setup } from './world.js';
 
@@ -22,6 +25,8 @@ export interface Scenario {
   scope?: string;
   /** For 200: the principal the handler saw (`null` for none). */
   seen?: Seen | null;
+  /** The audit events' outcomes, when not the ones the status implies (see the test). */
+  events?: readonly AuthEvent['outcome'][];
 }
 
 type Send = Scenario['send'];
@@ -92,6 +97,24 @@ const unavailable = (name: string, send: Send, setup: Setup = 'main') =>
     challenge: NONE,
   }) as const;
 
+const failed = (
+  name: string,
+  path: Route,
+  send: Send,
+  setup: Setup,
+  events?: readonly AuthEvent['outcome'][],
+) =>
+  ({
+    name,
+    setup,
+    path,
+    send,
+    status: 500,
+    error: 'server_error',
+    challenge: NONE,
+    ...(events === undefined ? {} : { events }),
+  }) as const;
+
 /** Flip the last character: a key with a bad checksum. */
 const mistyped = (k: string) => `${k.slice(0, -1)}${k.endsWith('A') ? 'B' : 'A'}`;
 
@@ -116,7 +139,11 @@ export const SCENARIOS: readonly Scenario[] = [
   refuse('malformed API key (bad checksum)', '/me', (c) => key(mistyped(c.keys.reader))),
   refuse('unknown-prefix API key via x-api-key', '/me', (c) => key(c.keys.otherPrefix)),
   refuse('unknown-prefix API key via Bearer', '/me', (c) => bearer(c.keys.otherPrefix)),
-  unavailable('API key lookup that throws', (c) => key(c.keys.failing)),
+  unavailable('API key lookup that throws', (c) => key(c.keys.reader), 'lookup-down'),
+
+  // A verifier's own failures: an outage, and a bug whose message holds a secret.
+  unavailable('verifier reports an outage', () => key(FAKE_DOWN), 'faulty'),
+  failed('verifier throws a plain Error', '/me', () => key(FAKE_BOOM), 'faulty'),
 
   // JWTs.
   allow('valid RS256 token', '/me', (c) => bearer(c.rs256), RS256_USER),
@@ -125,13 +152,8 @@ export const SCENARIOS: readonly Scenario[] = [
   allow('valid HS256 token', '/me', (c) => bearer(c.hs256), jwtUser('user-hs256', 'billing:read'), 'hmac'),
   refuse('HS256 token where only RS256/ES256/EdDSA are allowed', '/me', (c) => bearer(c.hs256)),
   refuse('RS256 token where only HS256 is allowed', '/me', (c) => bearer(c.rs256), 'hmac'),
-  refuse('expired token', '/me', (c) => bearer(c.expired)),
-  refuse('not-yet-valid token', '/me', (c) => bearer(c.notYetValid)),
-  refuse('wrong-issuer token', '/me', (c) => bearer(c.wrongIssuer)),
-  refuse('wrong-audience token', '/me', (c) => bearer(c.wrongAudience)),
-  refuse('tampered token', '/me', (c) => bearer(c.tampered)),
-  refuse('alg "none" token', '/me', (c) => bearer(c.algNone)),
-  refuse('alg "none" token on the HS256 setup', '/me', (c) => bearer(c.algNone), 'hmac'),
+  ...BROKEN_TOKEN_KINDS.map((kind) => refuse(`${kind} token (@portcullis/testing)`, '/me', (c) => bearer(c.broken[kind]))),
+  refuse('alg "none" token on the HS256 setup', '/me', (c) => bearer(c.hs256AlgNone), 'hmac'),
   refuse('revoked-jti token', '/me', (c) => bearer(c.revoked)),
   unavailable('JWKS unreachable', (c) => bearer(c.rs256), 'jwks-down'),
 
@@ -151,6 +173,12 @@ export const SCENARIOS: readonly Scenario[] = [
   allow('any-of: the other held', '/any', (c) => bearer(c.rs256), RS256_USER),
   forbid('any-of: none held', '/any', (c) => bearer(c.eddsa), 'billing:read billing:write'),
   forbid('scoped route, API key with no scopes', '/read', (c) => key(c.keys.nobody), 'conversations:read'),
+  allow('requireScope with two: both held', '/both', (c) => bearer(c.rs256), RS256_USER),
+  forbid('requireScope with two: one missing', '/both', (c) => key(c.keys.reader), 'conversations:read billing:write'),
   anonymous('scoped route, no credential', '/read', nothing),
-  refuse('scoped route, bad credential', '/read', (c) => bearer(c.expired)),
+  refuse('scoped route, bad credential', '/read', (c) => bearer(c.broken.expired)),
+  allow('optional scoped route, valid key', '/open-read', (c) => key(c.keys.reader), READER),
+  { ...anonymous('optional scoped route, no credential: 401, not a pass', '/open-read', nothing), events: ['anonymous'] },
+  failed('scope guard without authenticate(): 500, never 200', '/unguarded', (c) => key(c.keys.reader), 'main', []),
+  failed('scope guard after a principal other code attached: 500', '/forged', nothing, 'main', []),
 ];

@@ -1,36 +1,35 @@
 import { createServer } from 'node:http';
 import {
-  type ApiKeyRecord,
   type AuthEvent,
   type Authenticator,
   apiKey,
   createAuthenticator,
   type DenyList,
-  generateApiKey,
   jwt,
   type Method,
   memoryDenyList,
 } from '@portcullis/core';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { fakeMethod } from '@portcullis/test-kit';
+import { createKeyStore, createTestIssuer, type TestIssuer } from '@portcullis/testing';
 
 export const REALM = 'conformance';
 export const ISSUER = 'https://id.conformance.test/';
 export const AUDIENCE = 'https://api.conformance.test';
 export const PREFIX = 'pcs';
-/** The frozen clock every authenticator and every token is relative to (epoch ms). */
+/** The frozen clock every authenticator, key store and token is relative to (epoch ms). */
 export const NOW = Date.now();
 export const NOW_S = Math.floor(NOW / 1000);
 
 /** Which authenticator configuration a scenario runs against. */
-export type Setup = 'main' | 'hmac' | 'jwks-down';
-export const SETUPS: readonly Setup[] = ['main', 'hmac', 'jwks-down'];
+export type Setup = 'main' | 'hmac' | 'jwks-down' | 'lookup-down' | 'faulty';
+export const SETUPS: readonly Setup[] = ['main', 'hmac', 'jwks-down', 'lookup-down', 'faulty'];
 
-/** Signing keys for the tokens the scenarios mint. */
-export interface Signers {
-  rs256: CryptoKey;
-  es256: CryptoKey;
-  eddsa: CryptoKey;
-  hs256: Uint8Array;
+/** The test issuers whose tokens the scenarios send: one key each, one issuer and audience. */
+export interface Issuers {
+  rs256: TestIssuer;
+  es256: TestIssuer;
+  eddsa: TestIssuer;
+  hs256: TestIssuer;
 }
 
 /** API keys by role, and what the store holds. */
@@ -41,21 +40,15 @@ export interface Keys {
   revoked: string;
   unstored: string;
   otherPrefix: string;
-  failing: string;
 }
 
 /** Everything the scenarios use, made fresh per run. */
 export interface World {
   keys: Keys;
-  signers: Signers;
+  issuers: Issuers;
   denyList: DenyList;
   /** A fresh authenticator for `setup`: every app gets its own, so no cache is shared. */
   authenticator(setup: Setup, onEvent?: (event: AuthEvent) => void): Authenticator;
-}
-
-async function keyPair(alg: string, kid: string): Promise<{ priv: CryptoKey; jwk: JWK }> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  return { priv: privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' } };
 }
 
 /** A URL on 127.0.0.1 where nothing listens. */
@@ -67,75 +60,76 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/jwks.json`;
 }
 
-function apiKeyStore() {
-  const records = new Map<string, ApiKeyRecord>();
-  const failing = new Set<string>();
-  const add = (record: Omit<ApiKeyRecord, 'id'>, prefix = PREFIX, store = true) => {
-    const { key, hash } = generateApiKey({ prefix });
-    if (store) records.set(hash, { id: `key_${records.size + 1}`, ...record });
-    return { key, hash };
-  };
-  const past = NOW_S - 3600;
+/** The store behind every setup's `apiKey()`, and one whose every lookup throws. */
+function keyStores() {
+  const store = createKeyStore({ prefix: PREFIX, now: () => NOW });
+  const add = (subject: string, scopes: string[] = ['billing:read']) =>
+    store.add({ subject, scopes });
+  const expired = add('svc-expired');
+  store.expire(expired.id);
+  const revoked = add('svc-revoked');
+  store.revoke(revoked.id);
+  const unstored = add('svc-unstored');
+  store.remove(unstored.id);
   const keys: Keys = {
-    reader: add({ subject: 'svc-reader', scopes: ['conversations:read', 'billing:read'] }).key,
-    nobody: add({ subject: 'svc-nobody', scopes: [] }).key,
-    expired: add({ subject: 'svc-expired', scopes: ['billing:read'], expiresAt: past }).key,
-    revoked: add({ subject: 'svc-revoked', scopes: ['billing:read'], revokedAt: past }).key,
-    unstored: add({ subject: 'svc-unstored', scopes: ['billing:read'] }, PREFIX, false).key,
-    otherPrefix: add({ subject: 'svc-other', scopes: ['billing:read'] }, 'zzz').key,
-    failing: '',
+    reader: add('svc-reader', ['conversations:read', 'billing:read']).key,
+    nobody: add('svc-nobody', []).key,
+    expired: expired.key,
+    revoked: revoked.key,
+    unstored: unstored.key,
+    otherPrefix: store.add({ subject: 'svc-other', scopes: ['billing:read'], prefix: 'zzz' }).key,
   };
-  const poison = add({ subject: 'svc-failing', scopes: [] }, PREFIX, false);
-  failing.add(poison.hash);
-  keys.failing = poison.key;
-  const lookup = (hash: string) => {
-    if (failing.has(hash)) throw new Error('connection refused: db.internal:5432');
-    return records.get(hash) ?? null;
-  };
-  return { keys, lookup };
+  const down = createKeyStore({ prefix: PREFIX });
+  down.fail();
+  // The stores' `cache: false` is for tests that change a key between requests; these keep the
+  // default cache, as an application would.
+  const method = (s: typeof store) => apiKey({ prefix: s.prefix, lookup: s.lookup });
+  return { keys, apiKey: () => method(store), failingApiKey: () => method(down) };
 }
 
 /**
- * Make the keys, tokens' signers and authenticator configurations for one run.
+ * Make the keys, token issuers and authenticator configurations for one run.
  *
  * @example
  * ```ts
  * const world = await makeWorld();
- * const app = expressApp(world.authenticator('main'));
+ * const app = await factory(world.authenticator('main'), APP);
  * ```
  */
 export async function makeWorld(): Promise<World> {
-  const { keys, lookup } = apiKeyStore();
-  const [rs, es, ed] = await Promise.all([
-    keyPair('RS256', 'rs-1'),
-    keyPair('ES256', 'es-1'),
-    keyPair('EdDSA', 'ed-1'),
+  const stores = keyStores();
+  const issuer = (algorithm: 'RS256' | 'ES256' | 'EdDSA' | 'HS256', kid: string) =>
+    createTestIssuer({ algorithm, issuer: ISSUER, audience: AUDIENCE, kid, now: () => NOW });
+  const [rs256, es256, eddsa, hs256] = await Promise.all([
+    issuer('RS256', 'rs-1'),
+    issuer('ES256', 'es-1'),
+    issuer('EdDSA', 'ed-1'),
+    issuer('HS256', 'hs-1'),
   ]);
-  const hs256 = crypto.getRandomValues(new Uint8Array(32));
   const denyList = memoryDenyList({ now: () => NOW });
   const unreachable = await closedUrl();
   const common = { issuer: ISSUER, audience: AUDIENCE, denyList } as const;
+  const keysOf = (...issuers: TestIssuer[]) => issuers.flatMap((i) => i.jwks?.keys ?? []);
 
   const methods: Record<Setup, () => Method[]> = {
     main: () => [
-      apiKey({ prefix: PREFIX, lookup }),
+      stores.apiKey(),
       jwt({
         ...common,
         algorithms: ['RS256', 'ES256', 'EdDSA'],
-        jwks: { keys: [rs.jwk, es.jwk, ed.jwk] },
+        jwks: { keys: keysOf(rs256, es256, eddsa) },
       }),
     ],
-    hmac: () => [
-      apiKey({ prefix: PREFIX, lookup }),
-      jwt({ ...common, algorithms: ['HS256'], secret: hs256 }),
-    ],
+    hmac: () => [stores.apiKey(), jwt({ ...hs256.jwtOptions, denyList })],
     'jwks-down': () => [
       jwt({ ...common, algorithms: ['RS256'], jwks: unreachable, jwksOptions: { timeout: 2000 } }),
     ],
+    'lookup-down': () => [stores.failingApiKey()],
+    faulty: () => [fakeMethod()],
   };
   return {
-    keys,
-    signers: { rs256: rs.priv, es256: es.priv, eddsa: ed.priv, hs256 },
+    keys: stores.keys,
+    issuers: { rs256, es256, eddsa, hs256 },
     denyList,
     authenticator: (setup, onEvent) =>
       createAuthenticator({

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from './authenticator.js';
-import { AuthErrorCodes, invalidToken } from './errors.js';
+import { AuthErrorCodes } from './error-codes.js';
+import { invalidToken } from './errors.js';
 import type { RequestView } from './request.js';
 import { failure as rejection } from './test-helpers/failure.js';
 import { fakeMethod } from './test-helpers/fake-method.js';

@@ -1,38 +1,26 @@
+import { type AuthError, isAuthError } from './auth-error.js';
+import { AuthErrorCodes } from './error-codes.js';
+import { invalidToken, noCredentials, serverError } from './errors.js';
 import {
-  type AuthError,
-  AuthErrorCodes,
-  invalidToken,
-  isAuthError,
-  noCredentials,
-  serverError,
-} from './errors.js';
-import { checkBearerGrammar, type Extracted, findCredential } from './extract.js';
-import { eventSink, identityOf, linkAudit } from './lib/audit.js';
+  checkBearerGrammar,
+  type ExtractConfig,
+  type Extracted,
+  findCredential,
+} from './extract.js';
+import { type Emit, eventSink, linkAudit } from './lib/audit.js';
+import { type Awaitable, isPromiseLike } from './lib/awaitable.js';
 import { detailOf } from './lib/detail.js';
+import { anonymousEvent, failureEvent, successEvent } from './lib/events.js';
 import { checkOptions } from './lib/options.js';
-import { authenticateFrom, type Now, verifyNowOf } from './lib/sync.js';
+import { authenticateFrom, awaitableVerifyOf } from './lib/sync.js';
 import type { RequestView } from './request.js';
-import type { AuthEvent, Authenticator, Method, Principal, VerifyContext } from './types.js';
-
-/** Options of {@link createAuthenticator}. */
-export interface AuthenticatorOptions {
-  /** The verifiers to accept, from `apiKey()` and `jwt()`. At least one. */
-  methods: readonly Method[];
-  /** The realm in every `WWW-Authenticate` challenge. Default `'api'`. */
-  realm?: string;
-  /**
-   * Called once for every attempt, success or failure, and once more for each 403 of a scope
-   * guard (`outcome: 'denied'`), for an audit trail. It never receives a token, key, hash or
-   * secret. It may be `async`. A hook that throws, or whose promise rejects, changes no answer and
-   * crashes nothing; the first such failure of each authenticator is reported once, through
-   * `process.emitWarning()` (type `PortcullisWarning`, code `PORTCULLIS_ON_EVENT_FAILED`) where the
-   * runtime has it, else `console.warn()`, naming the error's `name` only: its message may quote
-   * the event. Make the hook reliable yourself (a queue, a retry) if events must not be lost.
-   */
-  onEvent?: (event: AuthEvent) => void;
-  /** The clock, in epoch milliseconds. Default `Date.now`; inject a frozen one in tests. */
-  now?: () => number;
-}
+import type {
+  Authenticator,
+  AuthenticatorOptions,
+  Method,
+  Principal,
+  VerifyContext,
+} from './types.js';
 
 const AUTHENTICATOR_OPTIONS = ['methods', 'realm', 'onEvent', 'now'];
 const REALM = /^[\x20-\x7e]{1,256}$/;
@@ -54,7 +42,7 @@ function validate(options: AuthenticatorOptions): void {
       typeof m !== 'object' ||
       m === null ||
       typeof m.verify !== 'function' ||
-      typeof m.claims !== 'function'
+      typeof m.recognizes !== 'function'
     ) {
       throw new TypeError(
         'createAuthenticator(): every entry of `methods` must come from apiKey() or jwt()',
@@ -72,6 +60,46 @@ function validate(options: AuthenticatorOptions): void {
       'createAuthenticator(): `now` must be a function returning epoch milliseconds',
     );
   }
+}
+
+// Where the methods' credentials may be, besides Authorization: their headers and cookies.
+function extractConfig(methods: readonly Method[]): ExtractConfig {
+  return {
+    headers: [...new Set(methods.flatMap((m) => m.headers.map((h) => h.toLowerCase())))],
+    cookies: [...new Set(methods.flatMap((m) => m.cookies))],
+  };
+}
+
+// The method a found credential goes to: the first that recognizes it where it was found. A header
+// names its method even when the value's form is wrong: that method then refuses it.
+function chooseMethod(methods: readonly Method[], found: Extracted): Method | undefined {
+  const { source, value } = found;
+  for (const m of methods) {
+    if (source.kind === 'header' && !m.headers.includes(source.name)) continue;
+    if (source.kind === 'cookie' && !m.cookies.includes(source.name)) continue;
+    if (m.recognizes(value, source)) return m;
+  }
+  return source.kind === 'header'
+    ? methods.find((m) => m.headers.includes(source.name))
+    : undefined;
+}
+
+// Report a failure to the audit trail, when there is one, and throw it.
+function emitAndThrow(emit: Emit | undefined, err: AuthError, method: Method | undefined): never {
+  emit?.(failureEvent(err, method?.type, detailOf(err)));
+  throw err;
+}
+
+// The awaitable face only of the very `verify()` apiKey() or jwt() made: a method whose `verify`
+// was wrapped or replaced is called as written (see lib/sync.ts), and may return any thenable.
+function verifyWith(
+  method: Method,
+  value: string,
+  context: VerifyContext,
+): Awaitable<Principal> | PromiseLike<Principal> {
+  const verify = method.verify;
+  const awaitable = awaitableVerifyOf(verify);
+  return awaitable === undefined ? verify.call(method, value, context) : awaitable(value, context);
 }
 
 /**
@@ -96,102 +124,65 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   validate(options);
   const methods = [...options.methods];
   const realm = options.realm ?? 'api';
-  const now = options.now ?? Date.now;
-  const emit = eventSink(options.onEvent, now);
-  const context: VerifyContext = { now, realm };
-  const config = {
-    headers: [...new Set(methods.flatMap((m) => m.headers.map((h) => h.toLowerCase())))],
-    cookies: [...new Set(methods.flatMap((m) => m.cookies))],
-  };
-
-  function fail(err: AuthError, method: Method | undefined): never {
-    if (emit === undefined) throw err;
-    const detail = detailOf(err);
-    const event: Omit<AuthEvent, 'time'> = {
-      outcome: 'failure',
-      code: err.code,
-      status: err.status,
-    };
-    if (method !== undefined) event.method = method.type;
-    if (detail?.reason !== undefined) event.reason = detail.reason;
-    if (detail?.keyId !== undefined) event.keyId = detail.keyId;
-    if (detail?.jti !== undefined) event.jti = detail.jti;
-    emit(event);
-    throw err;
-  }
+  const clock = options.now ?? Date.now;
+  const emit = eventSink(options.onEvent, clock);
+  const context: VerifyContext = { now: clock, realm };
+  const config = extractConfig(methods);
 
   function checkGrammar(token: string): void {
     try {
       checkBearerGrammar(token, realm);
     } catch (err) {
-      fail(err as AuthError, undefined);
+      emitAndThrow(emit, err as AuthError, undefined);
     }
-  }
-
-  function choose(found: Extracted): Method | undefined {
-    for (const m of methods) {
-      if (found.source.kind === 'header' && !m.headers.includes(found.source.name)) continue;
-      if (found.source.kind === 'cookie' && !m.cookies.includes(found.source.name)) continue;
-      if (m.claims(found.value, found.source)) return m;
-    }
-    // A header names its method even when the value's form is wrong: let that method refuse it.
-    if (found.source.kind === 'header') {
-      const name = found.source.name;
-      return methods.find((m) => m.headers.includes(name));
-    }
-    return undefined;
   }
 
   function succeeded(principal: Principal): Principal {
-    if (emit === undefined) return principal;
-    emit({ outcome: 'success', ...identityOf(principal), code: 'OK', status: 200 });
+    emit?.(successEvent(principal));
     return principal;
   }
 
   // `authenticate()`, answering directly when no step has to wait (see lib/sync.ts): a principal,
   // `null`, or a thrown AuthError; a native promise otherwise.
-  function attempt(request: RequestView, opts?: { optional?: boolean }): Now<Principal | null> {
+  function attempt(
+    request: RequestView,
+    opts?: { optional?: boolean },
+  ): Awaitable<Principal | null> {
     let found: Extracted | undefined;
     try {
       found = findCredential(request, config, realm);
     } catch (err) {
-      fail(err as AuthError, undefined);
+      emitAndThrow(emit, err as AuthError, undefined);
     }
     if (found === undefined) {
-      if (opts?.optional === true) {
-        emit?.({ outcome: 'anonymous', code: AuthErrorCodes.NO_CREDENTIALS, status: 200 });
-        return null;
-      }
-      fail(noCredentials(realm), undefined);
+      if (opts?.optional !== true) emitAndThrow(emit, noCredentials(realm), undefined);
+      emit?.(anonymousEvent());
+      return null;
     }
-    const method = choose(found);
+    const method = chooseMethod(methods, found);
     // A bearer token's grammar is checked before any answer but a success from a method whose
     // accepted values all fit it: the answer is then the same as checking it first.
     const pending = found.source.kind === 'authorization';
     if (pending && method?.tokenSafe !== true) checkGrammar(found.value);
     if (method === undefined) {
-      fail(invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm), undefined);
+      const err = invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm);
+      return emitAndThrow(emit, err, undefined);
     }
     const value = found.value;
     const failed = (err: unknown): never => {
       if (pending) checkGrammar(value);
-      return fail(isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err), method);
+      const known = isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err);
+      return emitAndThrow(emit, known, method);
     };
-    let result: Now<Principal>;
+    let result: Awaitable<Principal> | PromiseLike<Principal>;
     try {
-      // The synchronous face only of the very `verify()` apiKey() or jwt() made: a method whose
-      // `verify` was wrapped or replaced is called as written (see lib/sync.ts).
-      const verify = method.verify;
-      const now = verifyNowOf(verify);
-      result = now === undefined ? verify.call(method, value, context) : now(value, context);
+      result = verifyWith(method, value, context);
     } catch (err) {
       return failed(err);
     }
-    // A method's own `verify()` may return any thenable; its synchronous face a principal or a
-    // native promise.
-    return typeof (result as PromiseLike<Principal>).then === 'function'
+    return isPromiseLike(result)
       ? Promise.resolve(result).then(succeeded, failed)
-      : succeeded(result as Principal);
+      : succeeded(result);
   }
 
   // The scope guards find the emitter through the authenticator, to report their 403s.

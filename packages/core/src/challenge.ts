@@ -1,4 +1,11 @@
-/** The parts of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3). */
+/**
+ * The parts of a `WWW-Authenticate: Bearer` challenge (RFC 6750 §3).
+ *
+ * @example
+ * ```ts
+ * const parts: ChallengeParts = { realm: 'api', error: 'invalid_token', description: 'The token has expired' };
+ * ```
+ */
 export interface ChallengeParts {
   realm?: string | undefined;
   error?: string | undefined;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { AuthError, isAuthError } from './auth-error.js';
+import { AuthErrorCodes } from './error-codes.js';
 import {
-  AuthError,
-  AuthErrorCodes,
   insufficientScope,
   invalidRequest,
   invalidToken,
-  isAuthError,
   noCredentials,
   serverError,
   unavailable,

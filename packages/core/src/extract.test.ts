@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthError } from './errors.js';
+import { isAuthError } from './auth-error.js';
 import { extractCredential } from './extract.js';
 import type { RequestView } from './request.js';
 

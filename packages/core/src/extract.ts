@@ -1,8 +1,16 @@
-import { AuthErrorCodes, invalidRequest } from './errors.js';
+import { AuthErrorCodes } from './error-codes.js';
+import { invalidRequest } from './errors.js';
 import { headerValues, type RequestView } from './request.js';
 import type { CredentialSource } from './types.js';
 
-/** Where the authenticator looks for credentials besides `Authorization`. */
+/**
+ * Where the authenticator looks for credentials besides `Authorization`.
+ *
+ * @example
+ * ```ts
+ * const config: ExtractConfig = { headers: ['x-api-key'], cookies: ['session'] };
+ * ```
+ */
 export interface ExtractConfig {
   /** Lower-case header names that carry an API key (`x-api-key`). */
   headers: readonly string[];
@@ -10,7 +18,14 @@ export interface ExtractConfig {
   cookies: readonly string[];
 }
 
-/** A credential found in a request. */
+/**
+ * A credential found in a request, and where.
+ *
+ * @example
+ * ```ts
+ * const found: Extracted = { value: 'pcs_…', source: { kind: 'header', name: 'x-api-key' } };
+ * ```
+ */
 export interface Extracted {
   value: string;
   source: CredentialSource;
@@ -25,11 +40,12 @@ const HEADER_KEY = /^[\x21-\x7e]+$/;
 const AUTHORIZATION: CredentialSource = { kind: 'authorization' };
 const REPEATED_BEARER = /,\s*bearer(?:[\s,]|$)/i;
 
-function malformed(description: string, realm: string): never {
+// The two 400s of extraction. Both throw, as their names say: extraction stops at the first.
+function throwMalformedRequest(description: string, realm: string): never {
   throw invalidRequest(AuthErrorCodes.MALFORMED_REQUEST, description, realm);
 }
 
-function multiple(realm: string): never {
+function throwMultipleCredentials(realm: string): never {
   throw invalidRequest(
     AuthErrorCodes.MULTIPLE_CREDENTIALS,
     'Send exactly one credential in one header',
@@ -39,26 +55,26 @@ function multiple(realm: string): never {
 
 function fromAuthorization(values: readonly string[], realm: string): Extracted | undefined {
   if (values.length === 0) return undefined;
-  if (values.length > 1) multiple(realm);
+  if (values.length > 1) throwMultipleCredentials(realm);
   const header = values[0]!.trim();
   // credentials = auth-scheme [ 1*SP token68 ], split by hand: this runs on every request.
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
   // `Bearer` as nearly every client writes it skips the regular expression and the lower-casing.
   if (scheme !== 'Bearer') {
-    if (!SCHEME.test(scheme)) malformed('The Authorization header is malformed', realm);
+    if (!SCHEME.test(scheme)) throwMalformedRequest('The Authorization header is malformed', realm);
     // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent. But a Fetch
     // `Headers` view (Hono) joins repeated headers with ", ": a Bearer after a comma is a second
     // Authorization header, not something to drop along with the other scheme's.
     if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
-      if (REPEATED_BEARER.test(header)) multiple(realm);
+      if (REPEATED_BEARER.test(header)) throwMultipleCredentials(realm);
       return undefined;
     }
   }
   let start = space < 0 ? header.length : space + 1;
   while (header.charCodeAt(start) === 32) start++;
   const token = header.slice(start);
-  if (token === '') malformed('The bearer token is empty', realm);
+  if (token === '') throwMalformedRequest('The bearer token is empty', realm);
   // The b64token grammar check is left to the caller: see findCredential().
   return { value: token, source: AUTHORIZATION };
 }
@@ -72,7 +88,7 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
  * ```
  */
 export function checkBearerGrammar(token: string, realm: string): void {
-  if (!B64TOKEN.test(token)) malformed('The bearer token is malformed', realm);
+  if (!B64TOKEN.test(token)) throwMalformedRequest('The bearer token is malformed', realm);
 }
 
 function checkPending(found: Extracted | undefined, realm: string): void {
@@ -92,7 +108,7 @@ function fromCookies(request: RequestView, names: readonly string[], realm: stri
         value = value.slice(1, -1);
       }
       if (value === '') continue;
-      if (!B64TOKEN.test(value)) malformed('The credential cookie is malformed', realm);
+      if (!B64TOKEN.test(value)) throwMalformedRequest('The credential cookie is malformed', realm);
       found.push({ value, source: { kind: 'cookie', name } });
     }
   }
@@ -122,16 +138,17 @@ export function findCredential(
     if (values.length === 0) continue;
     if (values.length > 1 || found !== undefined) {
       checkPending(found, realm);
-      multiple(realm);
+      throwMultipleCredentials(realm);
     }
     const value = values[0]!.trim();
-    if (!HEADER_KEY.test(value)) malformed(`The ${name} header is malformed`, realm);
+    if (!HEADER_KEY.test(value)) throwMalformedRequest(`The ${name} header is malformed`, realm);
     found = { value, source: { kind: 'header', name } };
   }
   if (config.cookies.length > 0) {
     checkPending(found, realm);
     const cookies = fromCookies(request, config.cookies, realm);
-    if (cookies.length > 1 || (cookies.length === 1 && found !== undefined)) multiple(realm);
+    if (cookies.length > 1 || (cookies.length === 1 && found !== undefined))
+      throwMultipleCredentials(realm);
     found ??= cookies[0];
   }
   return found;

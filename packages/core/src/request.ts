@@ -14,19 +14,41 @@ export interface RequestView {
   header(name: string): string | readonly string[] | null | undefined;
 }
 
-/** Every value of a header, as an array (empty when absent). */
+/**
+ * Every value of a header, as an array (empty when absent).
+ *
+ * @example
+ * ```ts
+ * headerValues(view, 'authorization'); // ['Bearer eyJ…'], or [] when absent
+ * ```
+ */
 export function headerValues(request: RequestView, name: string): readonly string[] {
   const value = request.header(name);
   if (value === undefined || value === null) return [];
   return typeof value === 'string' ? [value] : value;
 }
 
-/** A request view over a Fetch API `Headers` object (Hono, Bun, Deno, Workers). */
+/**
+ * A request view over a Fetch API `Headers` object (Hono, Bun, Deno, Workers). `Headers` joins
+ * repeated headers with `", "`; core still refuses a second bearer token in the joined value.
+ *
+ * @example
+ * ```ts
+ * const principal = await authenticator.authenticate(fromFetchHeaders(request.headers));
+ * ```
+ */
 export function fromFetchHeaders(headers: Headers): RequestView {
   return { header: (name) => headers.get(name) };
 }
 
-/** What {@link fromNodeRequest} reads of a Node request: its raw header lines. */
+/**
+ * What {@link fromNodeRequest} reads of a Node request: its raw header lines.
+ *
+ * @example
+ * ```ts
+ * const like: NodeRequestLike = { rawHeaders: ['Authorization', 'Bearer eyJ…'] };
+ * ```
+ */
 export interface NodeRequestLike {
   /** Names and values alternating, as received (`IncomingMessage.rawHeaders`). */
   readonly rawHeaders: readonly string[];
@@ -61,7 +83,14 @@ export function fromNodeRequest(request: NodeRequestLike): RequestView {
   };
 }
 
-/** A request view over Node's `IncomingMessage.headersDistinct`. */
+/**
+ * A request view over Node's `IncomingMessage.headersDistinct`.
+ *
+ * @example
+ * ```ts
+ * const view = fromNodeHeaders(req.headersDistinct);
+ * ```
+ */
 export function fromNodeHeaders(
   headersDistinct: Record<string, readonly string[] | undefined>,
 ): RequestView {

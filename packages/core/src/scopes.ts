@@ -1,28 +1,4 @@
-import {
-  type AuthError,
-  AuthErrorCodes,
-  insufficientScope,
-  noCredentials,
-  serverError,
-} from './errors.js';
-import { reportDenied } from './lib/audit.js';
-import type { Authenticator, Principal } from './types.js';
-
-/** What an adapter records once `authenticate()` has run on a request. */
-export interface AuthState {
-  /** The principal, or `null` when an optional route saw no credential. */
-  principal: Principal | null;
-  /** The authenticator's realm, for the challenge of a 401 or 403. */
-  realm: string;
-  /**
-   * The authenticator that ran, when known: a 403 is reported to its `onEvent` as one `denied`
-   * event. Without it the guard answers the same and reports nothing.
-   */
-  authenticator?: Authenticator;
-}
-
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+import type { Principal } from './types.js';
 
 /**
  * Whether the principal holds all (`'all'`) or at least one (`'any'`) of the scopes.
@@ -42,51 +18,4 @@ export function hasScopes(
   return mode === 'all'
     ? required.every((s) => granted.includes(s))
     : required.some((s) => granted.includes(s));
-}
-
-/**
- * Build the pure check behind every adapter's `requireScope()` and `requireAnyScope()`.
- * Scope names are validated here, at construction (`TypeError`), never on a request.
- * The check returns `undefined` when the request may pass, else the `AuthError` to answer:
- * 500 when `authenticate()` never ran (a programming error, never a 200), 401 when an optional
- * route saw no credential, 403 `insufficient_scope` naming the required scopes. A 403 is also
- * reported to the recorded authenticator's `onEvent` as one event: `outcome: 'denied'`, status
- * 403, `ERR_INSUFFICIENT_SCOPE`, who was refused (method, subject, key id, `jti`, tenant) and
- * `scopes`, the names the route requires. A pass reports nothing; neither does a 401 on an
- * optional route, whose `anonymous` event already recorded the attempt, nor a 500.
- *
- * @example
- * ```ts
- * const check = scopeGuard('all', ['billing:write']);
- * const err = check(state); // state recorded by authenticate()
- * ```
- */
-export function scopeGuard(
-  mode: 'all' | 'any',
-  required: readonly string[],
-): (state: AuthState | undefined) => AuthError | undefined {
-  const name = mode === 'all' ? 'requireScope' : 'requireAnyScope';
-  if (required.length === 0) throw new TypeError(`${name}() needs at least one scope`);
-  for (const scope of required) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-      throw new TypeError(
-        `${name}(): each scope must be a non-empty string of visible ASCII without spaces, quotes or backslashes`,
-      );
-    }
-  }
-  const scopes = Object.freeze([...required]);
-  return (state) => {
-    if (state === undefined) {
-      return serverError(
-        AuthErrorCodes.NOT_AUTHENTICATED,
-        new Error(
-          `${name}() ran on a request that authenticate() did not handle; mount authenticate() first`,
-        ),
-      );
-    }
-    if (state.principal === null) return noCredentials(state.realm);
-    if (hasScopes(state.principal, scopes, mode)) return undefined;
-    reportDenied(state.authenticator, state.principal, scopes);
-    return insufficientScope(scopes, state.realm);
-  };
 }

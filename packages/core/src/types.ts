@@ -1,9 +1,20 @@
+// The public types every part of core shares. Folder-specific option types live in each folder's
+// `types.ts` (`api-key/`, `jwt/`, `crypto/`, `adapter/`), which import from here, never the
+// other way.
 import type { JWTPayload } from 'jose';
+import type { AuthEventReason } from './audit-reasons.js';
 import type { RequestView } from './request.js';
 
 export type { JWTPayload };
 
-/** How a caller proved who it is. */
+/**
+ * How a caller proved who it is.
+ *
+ * @example
+ * ```ts
+ * if (principal.method === 'api_key') audit.keyUsed(principal.keyId);
+ * ```
+ */
 export type AuthMethodName = 'api_key' | 'jwt';
 
 /**
@@ -33,46 +44,13 @@ export interface Principal {
 }
 
 /**
- * What an API key `lookup` returns for a known key hash.
+ * What every verifier receives besides the credential.
  *
  * @example
  * ```ts
- * const record: ApiKeyRecord = { id: 'key_1', subject: 'svc-billing', scopes: ['billing:read'] };
+ * const principal = await method.verify(value, { now: () => Date.now(), realm: 'api' });
  * ```
  */
-export interface ApiKeyRecord {
-  /** Stable identifier of the key (not the key, not its hash); appears in events. */
-  id: string;
-  /** Who the key belongs to; becomes `principal.subject`. */
-  subject: string;
-  /** Scopes the key grants. */
-  scopes: readonly string[];
-  /** After this instant (a Date or epoch seconds) the key is refused. */
-  expiresAt?: Date | number | null;
-  /** From this instant (a Date or epoch seconds) the key is refused. */
-  revokedAt?: Date | number | null;
-  /** The tenant the key belongs to. */
-  tenant?: string;
-}
-
-/**
- * A store of revoked JWT ids. Revocation is by `jti`, so a revoked token stays rejected
- * however its signature is re-encoded.
- *
- * @example
- * ```ts
- * const denyList = memoryDenyList();
- * await denyList.revoke(claims.jti, claims.exp);
- * ```
- */
-export interface DenyList {
-  /** Revoke `jti` until `expiresAt` (a Date or epoch seconds), after which the token is expired anyway. */
-  revoke(jti: string, expiresAt: Date | number): void | Promise<void>;
-  /** Whether `jti` is revoked. A store that cannot answer must throw, never answer `false`. */
-  isRevoked(jti: string): boolean | Promise<boolean>;
-}
-
-/** What every verifier receives besides the credential. */
 export interface VerifyContext {
   /** The current time in milliseconds since the epoch (injected so tests can freeze it). */
   now(): number;
@@ -80,7 +58,14 @@ export interface VerifyContext {
   realm: string;
 }
 
-/** Which part of the request a credential came from. */
+/**
+ * Which part of the request a credential came from.
+ *
+ * @example
+ * ```ts
+ * method.recognizes(value, { kind: 'header', name: 'x-api-key' });
+ * ```
+ */
 export type CredentialSource =
   | { kind: 'authorization' }
   | { kind: 'header'; name: string }
@@ -106,8 +91,8 @@ export interface Method {
    * checksummed API key), so the authenticator may skip that check on the success path.
    */
   readonly tokenSafe?: boolean;
-  /** Whether this method recognises a credential value by its form (prefix, JWS compact form). */
-  claims(value: string, source: CredentialSource): boolean;
+  /** Whether this method recognizes a credential value by its form (prefix, JWS compact form). */
+  recognizes(value: string, source: CredentialSource): boolean;
   /** Verify the credential; resolve to a principal or throw an `AuthError`. */
   verify(value: string, ctx: VerifyContext): Promise<Principal>;
 }
@@ -146,14 +131,21 @@ export interface AuthEvent {
    */
   code: string;
   /** A finer reason on failure: `unknown_key`, `expired`, `revoked`, `bad_checksum`, `signature`, … */
-  reason?: string;
+  reason?: AuthEventReason;
   /** The HTTP status the attempt answers with (200 for success). */
   status: number;
   /** When the attempt finished, epoch milliseconds. */
   time: number;
 }
 
-/** The authenticator the adapters call. */
+/**
+ * The authenticator the adapters call, made by {@link createAuthenticator}.
+ *
+ * @example
+ * ```ts
+ * app.use(authenticate(authenticator)); // any adapter
+ * ```
+ */
 export interface Authenticator {
   /** The realm used in `WWW-Authenticate` challenges. */
   readonly realm: string;
@@ -163,4 +155,31 @@ export interface Authenticator {
    * otherwise rejects with an `AuthError`.
    */
   authenticate(request: RequestView, options?: { optional?: boolean }): Promise<Principal | null>;
+}
+
+/**
+ * Options of {@link createAuthenticator}.
+ *
+ * @example
+ * ```ts
+ * const options: AuthenticatorOptions = { methods: [apiKey({ lookup })], realm: 'billing-api' };
+ * ```
+ */
+export interface AuthenticatorOptions {
+  /** The verifiers to accept, from `apiKey()` and `jwt()`. At least one. */
+  methods: readonly Method[];
+  /** The realm in every `WWW-Authenticate` challenge. Default `'api'`. */
+  realm?: string;
+  /**
+   * Called once for every attempt, success or failure, and once more for each 403 of a scope
+   * guard (`outcome: 'denied'`), for an audit trail. It never receives a token, key, hash or
+   * secret. It may be `async`. A hook that throws, or whose promise rejects, changes no answer and
+   * crashes nothing; the first such failure of each authenticator is reported once, through
+   * `process.emitWarning()` (type `PortcullisWarning`, code `PORTCULLIS_ON_EVENT_FAILED`) where the
+   * runtime has it, else `console.warn()`, naming the error's `name` only: its message may quote
+   * the event. Make the hook reliable yourself (a queue, a retry) if events must not be lost.
+   */
+  onEvent?: (event: AuthEvent) => void;
+  /** The clock, in epoch milliseconds. Default `Date.now`; inject a frozen one in tests. */
+  now?: () => number;
 }

@@ -1,11 +1,11 @@
+import type { Authenticator, Principal } from '@portcullis/core';
 import {
-  type Authenticator,
   adapterOptions,
   authenticateThen,
   fromNodeRequest,
-  type Principal,
+  isPromiseLike,
   rememberAuth,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 import type { NextFunction, Request, RequestHandler } from 'express';
 import { answer } from './answer.js';
 import type { AuthenticateOptions } from './types.js';
@@ -43,6 +43,6 @@ export function authenticate(
       (principal) => accept(req, principal, next),
       (err) => answer(err, res, next, mode),
     );
-    if (done instanceof Promise) done.catch(next);
+    if (isPromiseLike(done)) done.then(undefined, next);
   };
 }

@@ -1,4 +1,4 @@
-import { recallAuth, scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core/adapter';
 import type { RequestHandler } from 'express';
 import { answer } from './answer.js';
 

@@ -1,10 +1,5 @@
-import {
-  type Authenticator,
-  adapterOptions,
-  authenticateThen,
-  type Principal,
-  rememberAuth,
-} from '@portcullis/core';
+import type { Authenticator, Principal } from '@portcullis/core';
+import { adapterOptions, authenticateThen, rememberAuth } from '@portcullis/core/adapter';
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { answer } from './answer.js';
 import type { AuthenticateOptions, AuthVariables, OptionalAuthVariables } from './types.js';
@@ -58,7 +53,8 @@ export function authenticate(
         (principal) => accept(c, principal, next),
         (err) => answer(c, err, mode),
       );
-      return done instanceof Promise ? done : Promise.resolve(done);
+      // A native promise is returned as it is; a value is wrapped, as Hono expects a promise.
+      return Promise.resolve(done);
     };
   return middleware;
 }

@@ -1,4 +1,4 @@
-import { recallAuth, scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core/adapter';
 import type { MiddlewareHandler } from 'hono';
 import { answer } from './answer.js';
 

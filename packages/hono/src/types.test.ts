@@ -1,7 +1,7 @@
 import { createAuthenticator, type Principal } from '@portcullis/core';
+import { fakeMethod } from '@portcullis/test-kit';
 import { Hono } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
-import { fakeMethod } from '../../core/src/test-helpers/adapter-method.js';
 import {
   type AuthenticateOptions,
   type AuthVariables,

@@ -1,4 +1,4 @@
-import { fromFetchHeaders, fromNodeRequest, type RequestView } from '@portcullis/core';
+import { fromFetchHeaders, fromNodeRequest, type RequestView } from '@portcullis/core/adapter';
 import type { Context } from 'hono';
 
 type NodeRequest = { rawHeaders: readonly string[] };

@@ -1,12 +1,11 @@
+import type { Authenticator, Principal } from '@portcullis/core';
 import {
-  type Authenticator,
   adapterOptions,
   authenticateThen,
-  type Principal,
   type RequestAuth,
   rememberAuth,
   scopeGuard,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 import type { Context, Handler, Next } from 'hono';
 import { answer } from './answer.js';
 import type { AuthVariables, OptionalAuthVariables, WithAuthOptions } from './types.js';

@@ -1,4 +1,5 @@
-import { errorResponse, isAuthError } from '@portcullis/core';
+import { isAuthError } from '@portcullis/core';
+import { errorResponse } from '@portcullis/core/adapter';
 import type { Context } from 'koa';
 import type { ErrorsMode } from './types.js';
 

@@ -1,11 +1,10 @@
+import type { Authenticator, Principal } from '@portcullis/core';
 import {
-  type Authenticator,
   adapterOptions,
   authenticateThen,
   fromNodeRequest,
-  type Principal,
   rememberAuth,
-} from '@portcullis/core';
+} from '@portcullis/core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { answer } from './answer.js';
 import type { AuthenticateOptions } from './types.js';
@@ -44,6 +43,7 @@ export function authenticate(
       (principal) => accept(ctx, principal, next),
       (err) => answer(ctx, err, mode),
     );
-    return done instanceof Promise ? done : Promise.resolve(done);
+    // A native promise is returned as it is; a value is wrapped, as Koa expects a promise.
+    return Promise.resolve(done);
   };
 }

@@ -1,4 +1,4 @@
-import { recallAuth, scopeGuard } from '@portcullis/core';
+import { recallAuth, scopeGuard } from '@portcullis/core/adapter';
 import type { Middleware } from 'koa';
 import { answer } from './answer.js';
 

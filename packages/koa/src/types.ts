@@ -1,4 +1,5 @@
-import type { ErrorsMode, Principal } from '@portcullis/core';
+import type { Principal } from '@portcullis/core';
+import type { ErrorsMode } from '@portcullis/core/adapter';
 
 export type { ErrorsMode };
 

@@ -1,11 +1,5 @@
-import {
-  AuthError,
-  AuthErrorCodes,
-  type Authenticator,
-  checkOptions,
-  type Principal,
-  type RequestView,
-} from '@portcullis/core';
+import type { Authenticator, Principal } from '@portcullis/core';
+import { checkOptions, noCredentials, type RequestView } from '@portcullis/core/adapter';
 
 /**
  * What {@link fakeAuthenticator} answers: a principal, none, or a function of the request.
@@ -51,13 +45,7 @@ export function fakeAuthenticator(
       const principal = typeof answer === 'function' ? await answer(request) : answer;
       if (principal !== null && principal !== undefined) return principal;
       if (opts?.optional === true) return null;
-      throw new AuthError({
-        status: 401,
-        error: 'unauthorized',
-        code: AuthErrorCodes.NO_CREDENTIALS,
-        description: 'Authentication required',
-        realm,
-      });
+      throw noCredentials(realm);
     },
   };
 }

@@ -1,4 +1,5 @@
-import { type ApiKeyRecord, checkOptions, generateApiKey } from '@portcullis/core';
+import { type ApiKeyRecord, generateApiKey } from '@portcullis/core';
+import { checkOptions } from '@portcullis/core/adapter';
 
 const ADD_OPTIONS = ['subject', 'scopes', 'tenant', 'expiresAt', 'prefix', 'id'];
 

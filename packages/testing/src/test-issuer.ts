@@ -1,4 +1,5 @@
-import { checkOptions, type JwtOptions } from '@portcullis/core';
+import type { JwtOptions } from '@portcullis/core';
+import { checkOptions } from '@portcullis/core/adapter';
 import { base64url, type JWK, type JWTHeaderParameters, type JWTPayload, SignJWT } from 'jose';
 import { toSeconds } from './duration.js';
 import { assertAlgorithm, makeSigningKey, type SigningKey, type TestAlgorithm } from './keys.js';

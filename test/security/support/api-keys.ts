@@ -1,4 +1,5 @@
 import { type ApiKeyRecord, apiKey, generateApiKey, type LookupResult } from '@portcullis/core';
+import { type AddKeyInput, createKeyStore } from '@portcullis/testing';
 import { secret } from './collector.js';
 
 /** The key prefix the scenarios use. */
@@ -11,13 +12,19 @@ export interface StoredKey {
   record: ApiKeyRecord;
 }
 
-/** An in-memory key store whose lookups are counted and whose behaviour can be changed. */
+/**
+ * The public test key store (`createKeyStore()` from @portcullis/testing) with what the attacks
+ * need on top: every hash `lookup` saw, and `lookup` answers that can be replaced.
+ */
 export interface KeyStore {
   /** Every hash `lookup` was called with. */
   calls: string[];
   /** Replace how `lookup` answers (default: the stored record or `null`). */
   behave: ((hash: string) => Promise<LookupResult> | LookupResult) | undefined;
-  add(record?: Partial<ApiKeyRecord>): StoredKey;
+  /** Add a key (default subject `svc-<n>`, scopes `['read']`). */
+  add(input?: Partial<AddKeyInput>): StoredKey;
+  /** Mark a key revoked, as of now. */
+  revoke(id: string): void;
   lookup: (hash: string) => Promise<LookupResult> | LookupResult;
 }
 
@@ -32,29 +39,23 @@ export interface KeyStore {
  * ```
  */
 export function keyStore(): KeyStore {
-  const records = new Map<string, ApiKeyRecord>();
+  const inner = createKeyStore({ prefix: PREFIX });
   let n = 0;
   const store: KeyStore = {
     calls: [],
     behave: undefined,
-    add(partial = {}) {
-      const { key, hash } = generateApiKey({ prefix: PREFIX });
+    add(input = {}) {
+      n++;
+      const { key, hash, id } = inner.add({ subject: `svc-${n}`, scopes: ['read'], ...input });
       secret(key);
       secret(hash);
-      n++;
-      const record: ApiKeyRecord = {
-        id: `key_${n}`,
-        subject: `svc-${n}`,
-        scopes: ['read'],
-        ...partial,
-      };
-      records.set(hash, record);
-      return { key, hash, record };
+      return { key, hash, record: inner.get(id)! };
     },
+    revoke: (id) => inner.revoke(id),
     lookup(hash) {
       store.calls.push(hash);
       if (store.behave !== undefined) return store.behave(hash);
-      return records.get(hash) ?? null;
+      return inner.lookup(hash);
     },
   };
   return store;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AuthError, AuthErrorCodes } from '../errors.js';
+import type { AuthError } from '../auth-error.js';
+import { AuthErrorCodes } from '../error-codes.js';
 import { detailOf } from '../lib/detail.js';
 import { setupApiKey as setup, T0 } from '../test-helpers/api-key-setup.js';
 import { failure } from '../test-helpers/failure.js';

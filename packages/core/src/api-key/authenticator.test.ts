@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../authenticator.js';
-import { AuthErrorCodes } from '../errors.js';
+import { AuthErrorCodes } from '../error-codes.js';
 import type { RequestView } from '../request.js';
 import { failure as rejection } from '../test-helpers/failure.js';
-import type { ApiKeyRecord, AuthEvent } from '../types.js';
-import { type ApiKeyOptions, apiKey, type LookupResult } from './api-key.js';
+import type { AuthEvent } from '../types.js';
+import { apiKey } from './api-key.js';
 import { generateApiKey } from './generate.js';
+import type { ApiKeyOptions, ApiKeyRecord, LookupResult } from './types.js';
 
 // End to end: request headers → createAuthenticator → apiKey() → principal or AuthError + event.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkApiKey,
+  apiKeyProblem,
   checksumOf,
   crc32,
   isValidPrefix,
@@ -46,7 +46,7 @@ describe('isValidPrefix', () => {
   );
 });
 
-describe('parseApiKey / checkApiKey', () => {
+describe('parseApiKey / apiKeyProblem', () => {
   const { key } = generateApiKey({ prefix: 'pcs_live' });
 
   it('splits at the last underscore', () => {
@@ -65,16 +65,16 @@ describe('parseApiKey / checkApiKey', () => {
   });
 
   it('accepts a generated key, with or without its prefix', () => {
-    expect(checkApiKey(key)).toBeUndefined();
-    expect(checkApiKey(key, 'pcs_live')).toBeUndefined();
+    expect(apiKeyProblem(key)).toBeUndefined();
+    expect(apiKeyProblem(key, 'pcs_live')).toBeUndefined();
     expect(isWellFormedApiKey(key, 'pcs_live')).toBe(true);
   });
 
   it('names the problem', () => {
-    expect(checkApiKey(key, 'pcs')).toBe('wrong_prefix');
-    expect(checkApiKey(key, 'other')).toBe('wrong_prefix');
-    expect(checkApiKey('pcs_live_short', 'pcs_live')).toBe('malformed');
-    expect(checkApiKey(mutate(key, key.length - 1), 'pcs_live')).toBe('bad_checksum');
+    expect(apiKeyProblem(key, 'pcs')).toBe('wrong_prefix');
+    expect(apiKeyProblem(key, 'other')).toBe('wrong_prefix');
+    expect(apiKeyProblem('pcs_live_short', 'pcs_live')).toBe('malformed');
+    expect(apiKeyProblem(mutate(key, key.length - 1), 'pcs_live')).toBe('bad_checksum');
     expect(isWellFormedApiKey(null as unknown as string)).toBe(false);
   });
 
@@ -82,7 +82,7 @@ describe('parseApiKey / checkApiKey', () => {
     const start = 'pcs_live_'.length;
     for (let i = start; i < key.length; i++) {
       for (const step of [1, 17, 61]) {
-        expect(checkApiKey(mutate(key, i, step), 'pcs_live')).toBe('bad_checksum');
+        expect(apiKeyProblem(mutate(key, i, step), 'pcs_live')).toBe('bad_checksum');
       }
     }
   });
@@ -92,12 +92,12 @@ describe('parseApiKey / checkApiKey', () => {
     for (let i = start; i < key.length - 1; i++) {
       if (key[i] === key[i + 1]) continue;
       const swapped = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
-      expect(checkApiKey(swapped)).toBe('bad_checksum');
+      expect(apiKeyProblem(swapped)).toBe('bad_checksum');
     }
   });
 });
 
-describe('checkApiKey agrees with the reference definition', () => {
+describe('apiKeyProblem agrees with the reference definition', () => {
   const reference = (key: string, prefix?: string) => {
     const parsed = parseApiKey(key);
     return (
@@ -119,7 +119,7 @@ describe('checkApiKey agrees with the reference definition', () => {
       else if (edit === 2) key = key.slice(0, at) + pick() + key.slice(at);
       else if (edit === 3) key = key.slice(0, at) + key.slice(at + 1);
       for (const expected of [undefined, 'pcs', 'pcs_live']) {
-        expect(checkApiKey(key, expected) === undefined).toBe(reference(key, expected));
+        expect(apiKeyProblem(key, expected) === undefined).toBe(reference(key, expected));
       }
     }
   });

@@ -3,13 +3,29 @@
 // (6 characters), as GitHub's tokens do, so a mistyped key is refused before any lookup and
 // secret scanners can recognise the shape.
 
+import type { ApiKeyFailureReason } from '../audit-reasons.js';
+
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const PREFIX = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 const TAIL = /^[0-9A-Za-z]{49}$/;
 
-/** Characters of the base62 body: 62^43 ≥ 2^256. */
+/**
+ * Characters of the base62 body: 62^43 ≥ 2^256.
+ *
+ * @example
+ * ```ts
+ * const body = toBase62(random256, BODY_LENGTH);
+ * ```
+ */
 export const BODY_LENGTH = 43;
-/** Characters of the base62 checksum: 62^6 ≥ 2^32. */
+/**
+ * Characters of the base62 checksum: 62^6 ≥ 2^32.
+ *
+ * @example
+ * ```ts
+ * const checksum = key.slice(-CHECKSUM_LENGTH);
+ * ```
+ */
 export const CHECKSUM_LENGTH = 6;
 
 const CRC_TABLE = (() => {
@@ -87,7 +103,14 @@ export function isValidPrefix(prefix: unknown): prefix is string {
   return typeof prefix === 'string' && PREFIX.test(prefix) && !prefix.endsWith('_');
 }
 
-/** The parts of a key in the `generateApiKey()` format. */
+/**
+ * The parts of a key in the `generateApiKey()` format.
+ *
+ * @example
+ * ```ts
+ * const { prefix, body, checksum }: ParsedApiKey = parseApiKey(key)!;
+ * ```
+ */
 export interface ParsedApiKey {
   prefix: string;
   body: string;
@@ -117,8 +140,18 @@ export function parseApiKey(key: string): ParsedApiKey | null {
   };
 }
 
-/** Why a key fails the cheap checks, for the audit event. */
-export type FormatProblem = 'malformed' | 'wrong_prefix' | 'bad_checksum';
+/**
+ * Why a key fails the format checks, for the audit event.
+ *
+ * @example
+ * ```ts
+ * const problem: FormatProblem | undefined = apiKeyProblem(key, 'pcs');
+ * ```
+ */
+export type FormatProblem = Extract<
+  ApiKeyFailureReason,
+  'malformed' | 'wrong_prefix' | 'bad_checksum'
+>;
 
 // Digit values of the base62 alphabet by character code; -1 for any other ASCII character.
 const DIGITS = (() => {
@@ -144,10 +177,10 @@ function classify(key: string, prefix: string | undefined): FormatProblem {
  *
  * @example
  * ```ts
- * checkApiKey('pcs_…', 'pcs'); // undefined, 'malformed', 'wrong_prefix' or 'bad_checksum'
+ * apiKeyProblem('pcs_…', 'pcs'); // undefined, 'malformed', 'wrong_prefix' or 'bad_checksum'
  * ```
  */
-export function checkApiKey(key: string, prefix?: string): FormatProblem | undefined {
+export function apiKeyProblem(key: string, prefix?: string): FormatProblem | undefined {
   const at = key.lastIndexOf('_');
   const prefixOk =
     prefix === undefined
@@ -182,5 +215,5 @@ export function checkApiKey(key: string, prefix?: string): FormatProblem | undef
  * ```
  */
 export function isWellFormedApiKey(key: string, prefix?: string): boolean {
-  return typeof key === 'string' && checkApiKey(key, prefix) === undefined;
+  return typeof key === 'string' && apiKeyProblem(key, prefix) === undefined;
 }

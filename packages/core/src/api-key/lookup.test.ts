@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthErrorCodes } from '../errors.js';
+import { AuthErrorCodes } from '../error-codes.js';
 import { detailOf } from '../lib/detail.js';
 import { setupApiKey as setup, T0 } from '../test-helpers/api-key-setup.js';
 import { failure } from '../test-helpers/failure.js';
-import type { LookupResult } from './api-key.js';
 import { generateApiKey } from './generate.js';
+import type { LookupResult } from './types.js';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiKeyOptions, apiKey } from './api-key.js';
+import { apiKey } from './api-key.js';
+import type { ApiKeyOptions } from './types.js';
 
 const lookup = () => null;
 
@@ -72,18 +73,20 @@ describe('the method apiKey() returns', () => {
 
   it('claims Authorization values by prefix only', () => {
     const auth = { kind: 'authorization' } as const;
-    expect(apiKey({ lookup, prefix: 'pcs' }).claims('pcs_abc', auth)).toBe(true);
-    expect(apiKey({ lookup, prefix: 'pcs' }).claims('pcsx_abc', auth)).toBe(false);
-    expect(apiKey({ lookup, prefix: 'pcs' }).claims('eyJ.a.b', auth)).toBe(false);
-    expect(apiKey({ lookup, prefix: 'pcs', bearer: false }).claims('pcs_abc', auth)).toBe(false);
-    expect(apiKey({ lookup }).claims('pcs_abc', auth)).toBe(false);
+    expect(apiKey({ lookup, prefix: 'pcs' }).recognizes('pcs_abc', auth)).toBe(true);
+    expect(apiKey({ lookup, prefix: 'pcs' }).recognizes('pcsx_abc', auth)).toBe(false);
+    expect(apiKey({ lookup, prefix: 'pcs' }).recognizes('eyJ.a.b', auth)).toBe(false);
+    expect(apiKey({ lookup, prefix: 'pcs', bearer: false }).recognizes('pcs_abc', auth)).toBe(
+      false,
+    );
+    expect(apiKey({ lookup }).recognizes('pcs_abc', auth)).toBe(false);
   });
 
   it('claims header values with its prefix, or any without one', () => {
     const header = { kind: 'header', name: 'x-api-key' } as const;
-    expect(apiKey({ lookup, prefix: 'pcs' }).claims('pcs_abc', header)).toBe(true);
-    expect(apiKey({ lookup, prefix: 'pcs' }).claims('other_abc', header)).toBe(false);
-    expect(apiKey({ lookup }).claims('anything', header)).toBe(true);
-    expect(apiKey({ lookup }).claims('anything', { kind: 'cookie', name: 'k' })).toBe(false);
+    expect(apiKey({ lookup, prefix: 'pcs' }).recognizes('pcs_abc', header)).toBe(true);
+    expect(apiKey({ lookup, prefix: 'pcs' }).recognizes('other_abc', header)).toBe(false);
+    expect(apiKey({ lookup }).recognizes('anything', header)).toBe(true);
+    expect(apiKey({ lookup }).recognizes('anything', { kind: 'cookie', name: 'k' })).toBe(false);
   });
 });

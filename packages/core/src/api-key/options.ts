@@ -1,6 +1,6 @@
 import { checkOptions } from '../lib/options.js';
-import type { ApiKeyOptions } from './api-key.js';
 import { isValidPrefix } from './format.js';
+import type { ApiKeyOptions } from './types.js';
 
 // RFC 9110 §5.1: field-name = token
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -17,7 +17,14 @@ const API_KEY_OPTIONS = [
 ];
 const CACHE_OPTIONS = ['max', 'ttl', 'negativeMax', 'negativeTtl'];
 
-/** {@link ApiKeyOptions} checked, with defaults filled in. */
+/**
+ * {@link ApiKeyOptions} checked, with defaults filled in.
+ *
+ * @example
+ * ```ts
+ * const { lookup, header, cache } = resolveApiKeyOptions(options);
+ * ```
+ */
 export interface ResolvedApiKeyOptions {
   lookup: ApiKeyOptions['lookup'];
   prefix: string | undefined;
@@ -28,14 +35,14 @@ export interface ResolvedApiKeyOptions {
   cache: { max: number; ttl: number; negativeMax: number; negativeTtl: number };
 }
 
-function fail(message: string): never {
+function throwOptionError(message: string): never {
   throw new TypeError(`apiKey(): ${message}`);
 }
 
 function count(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    fail(`\`cache.${name}\` must be a whole number ≥ 0 (0 turns that cache off)`);
+    throwOptionError(`\`cache.${name}\` must be a whole number ≥ 0 (0 turns that cache off)`);
   }
   return value;
 }
@@ -43,7 +50,9 @@ function count(value: unknown, name: string, fallback: number): number {
 function millis(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(`\`cache.${name}\` must be a finite number of milliseconds ≥ 0 (0 turns that cache off)`);
+    throwOptionError(
+      `\`cache.${name}\` must be a finite number of milliseconds ≥ 0 (0 turns that cache off)`,
+    );
   }
   return value;
 }
@@ -51,7 +60,7 @@ function millis(value: unknown, name: string, fallback: number): number {
 function resolveCache(cache: ApiKeyOptions['cache']): ResolvedApiKeyOptions['cache'] {
   if (cache === false) return { max: 0, ttl: 0, negativeMax: 0, negativeTtl: 0 };
   if (cache !== undefined && (typeof cache !== 'object' || cache === null)) {
-    fail('`cache` must be an object ({ max, ttl, negativeMax, negativeTtl }) or false');
+    throwOptionError('`cache` must be an object ({ max, ttl, negativeMax, negativeTtl }) or false');
   }
   const c = cache ?? {};
   checkOptions('apiKey()', c, CACHE_OPTIONS, 'cache');
@@ -64,7 +73,8 @@ function resolveCache(cache: ApiKeyOptions['cache']): ResolvedApiKeyOptions['cac
 }
 
 function optionalBoolean(value: unknown, name: string): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') fail(`\`${name}\` must be a boolean`);
+  if (value !== undefined && typeof value !== 'boolean')
+    throwOptionError(`\`${name}\` must be a boolean`);
   return value;
 }
 
@@ -79,28 +89,32 @@ function optionalBoolean(value: unknown, name: string): boolean | undefined {
  */
 export function resolveApiKeyOptions(options: ApiKeyOptions): ResolvedApiKeyOptions {
   if (typeof options !== 'object' || options === null) {
-    fail('needs an options object: apiKey({ lookup, prefix })');
+    throwOptionError('needs an options object: apiKey({ lookup, prefix })');
   }
   checkOptions('apiKey()', options, API_KEY_OPTIONS);
   const { lookup, prefix, header, lookupTimeout } = options;
   if (typeof lookup !== 'function') {
-    fail('`lookup` must be a function (hash) => record | null, sync or async');
+    throwOptionError('`lookup` must be a function (hash) => record | null, sync or async');
   }
   if (prefix !== undefined && !isValidPrefix(prefix)) {
-    fail(
+    throwOptionError(
       '`prefix` must be 1–32 characters of [A-Za-z0-9_], start with a letter and not end with `_`',
     );
   }
   if (header !== undefined && (typeof header !== 'string' || !TOKEN.test(header))) {
-    fail('`header` must be a valid HTTP header name, such as `x-api-key`');
+    throwOptionError('`header` must be a valid HTTP header name, such as `x-api-key`');
   }
   const name = (header ?? 'x-api-key').toLowerCase();
   if (RESERVED_HEADERS.has(name)) {
-    fail(`\`header\` cannot be \`${name}\`; keys in Authorization are read with \`bearer\``);
+    throwOptionError(
+      `\`header\` cannot be \`${name}\`; keys in Authorization are read with \`bearer\``,
+    );
   }
   const bearer = optionalBoolean(options.bearer, 'bearer');
   if (bearer === true && prefix === undefined) {
-    fail('`bearer: true` needs a `prefix`: a bearer value is routed to API keys by its prefix');
+    throwOptionError(
+      '`bearer: true` needs a `prefix`: a bearer value is routed to API keys by its prefix',
+    );
   }
   const checksum = optionalBoolean(options.checksum, 'checksum');
   if (
@@ -110,7 +124,7 @@ export function resolveApiKeyOptions(options: ApiKeyOptions): ResolvedApiKeyOpti
       lookupTimeout <= 0 ||
       lookupTimeout > MAX_LOOKUP_TIMEOUT)
   ) {
-    fail(
+    throwOptionError(
       `\`lookupTimeout\` must be a number of milliseconds above 0, at most ${MAX_LOOKUP_TIMEOUT}`,
     );
   }

@@ -1,6 +1,13 @@
-import type { ApiKeyRecord } from '../types.js';
+import type { ApiKeyRecord } from './types.js';
 
-/** A validated copy of an {@link ApiKeyRecord}: instants in epoch ms, scopes frozen. */
+/**
+ * A validated copy of an {@link ApiKeyRecord}: instants in epoch ms, scopes frozen.
+ *
+ * @example
+ * ```ts
+ * const record: KeyRecord = toKeyRecord(await lookup(hash));
+ * ```
+ */
 export interface KeyRecord {
   readonly id: string;
   readonly subject: string;
@@ -10,7 +17,14 @@ export interface KeyRecord {
   readonly revokedAt: number | undefined;
 }
 
-/** Thrown by {@link toKeyRecord}; names the field, never its value. */
+/**
+ * Thrown by {@link toKeyRecord}; names the field, never its value.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InvalidRecordError) return { kind: 'invalid', cause: err };
+ * ```
+ */
 export class InvalidRecordError extends Error {
   override readonly name = 'InvalidRecordError';
 }

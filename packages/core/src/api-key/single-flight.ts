@@ -1,7 +1,15 @@
+import { type Awaitable, isPromiseLike } from '../lib/awaitable.js';
 import { withDeadline } from '../lib/deadline.js';
 import { InvalidRecordError, type KeyRecord, toKeyRecord } from './record.js';
 
-/** What one `lookup` call came to. */
+/**
+ * What one `lookup` call came to.
+ *
+ * @example
+ * ```ts
+ * if (outcome.kind === 'found') records.set(hash, outcome.record, now);
+ * ```
+ */
 export type LookupOutcome =
   | { readonly kind: 'found'; readonly record: KeyRecord }
   | { readonly kind: 'unknown' }
@@ -23,15 +31,30 @@ function settle(value: unknown): LookupOutcome {
   }
 }
 
-/** Where the time of a cache write comes from (a `VerifyContext`). */
+/**
+ * Where the time of a cache write comes from (a `VerifyContext`).
+ *
+ * @example
+ * ```ts
+ * flights.run(hash, { now: () => Date.now() });
+ * ```
+ */
 export interface Clock {
   now(): number;
 }
 
-/** Runs lookups; see {@link singleFlight}. */
+/**
+ * Runs lookups; see {@link singleFlight}.
+ *
+ * @example
+ * ```ts
+ * const outcome = await flights.run(hash, ctx);
+ * flights.forget(hash); // after invalidate(hash)
+ * ```
+ */
 export interface Flights {
   /** The outcome for `hash`: synchronously for a synchronous `lookup`, else a shared promise. */
-  run(hash: string, clock: Clock): LookupOutcome | Promise<LookupOutcome>;
+  run(hash: string, clock: Clock): Awaitable<LookupOutcome>;
   /** Detach the lookup in flight for `hash`: later callers start a new one, its result is not kept. */
   forget(hash: string): void;
   /** {@link Flights.forget} every hash. */
@@ -83,17 +106,12 @@ export function singleFlight(
       const shared = inflight.get(hash);
       if (shared !== undefined) return shared;
       let result: unknown;
-      let thenable = false;
       try {
         result = lookup(hash);
-        thenable =
-          typeof result === 'object' &&
-          result !== null &&
-          typeof (result as { then?: unknown }).then === 'function';
       } catch (cause) {
         return { kind: 'failed', cause };
       }
-      if (thenable) return start(hash, result as PromiseLike<unknown>, clock);
+      if (isPromiseLike(result)) return start(hash, result, clock);
       const outcome = settle(result);
       if (outcome.kind === 'found' || outcome.kind === 'unknown') keep(hash, outcome, clock.now());
       return outcome;

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readPem } from '../jwt/spki.js';
 import { createJwtVerifier as createVerifier } from '../jwt/verifier.js';
 import { AUDIENCE, claims, ctx, ISSUER } from '../test-helpers/jwt-fixtures.js';
 import * as node from './node.js';
+import { readPem } from './spki.js';
 import * as web from './web.js';
 
 const spkiPem = (key: { export(o: object): string | Buffer }) =>

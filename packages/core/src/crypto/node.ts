@@ -13,20 +13,39 @@ import {
   verify,
   X509Certificate,
 } from 'node:crypto';
-import type { Algorithm } from '../jwt/algorithms.js';
-import { hashBytes, misfit } from '../jwt/algorithms.js';
-import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
-import type { JWK } from '../jwt/key-types.js';
+import { hashBytes, misfit } from './algorithms.js';
+import type { Algorithm, Curve, JWK, KeyInfo, KeyKind, SignatureCheck } from './types.js';
 
-/** Which implementation this is, for diagnostics and benchmarks. */
+/**
+ * Which implementation this is, for diagnostics and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '#crypto'; // 'node' here, 'web' elsewhere
+ * ```
+ */
 export const runtime = 'node' as const;
 
-/** Lowercase hex SHA-256 of the UTF-8 encoding of `data`. */
+/**
+ * Lowercase hex SHA-256 of the UTF-8 encoding of `data`.
+ *
+ * @example
+ * ```ts
+ * sha256Hex('abc'); // 'ba7816bf…'
+ * ```
+ */
 export function sha256Hex(data: string): string {
   return hash('sha256', data, 'hex');
 }
 
-/** `length` cryptographically random bytes. */
+/**
+ * `length` cryptographically random bytes.
+ *
+ * @example
+ * ```ts
+ * const body = randomBytes(32);
+ * ```
+ */
 export function randomBytes(length: number): Uint8Array {
   return randomFillSync(new Uint8Array(length));
 }

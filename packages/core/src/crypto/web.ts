@@ -5,14 +5,20 @@
 // Crypto once, on first use.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Algorithm } from '../jwt/algorithms.js';
-import { hashBytes, misfit } from '../jwt/algorithms.js';
-import { decodeBase64url, isCanonicalBase64url } from '../jwt/base64url.js';
-import type { Curve, KeyInfo, KeyKind, SignatureCheck } from '../jwt/crypto-api.js';
-import type { JWK, KeyObject } from '../jwt/key-types.js';
-import { readPem } from '../jwt/spki.js';
+import { misfit } from './algorithms.js';
+import { decodeBase64url, isCanonicalBase64url } from './base64url.js';
+import { readPem } from './spki.js';
+import type { Algorithm, Curve, JWK, KeyInfo, KeyObject, SignatureCheck } from './types.js';
+import { describeCryptoKey, fitsCryptoKey, signatureLength, webParams } from './web-params.js';
 
-/** Which implementation this is, for diagnostics and benchmarks. */
+/**
+ * Which implementation this is, for diagnostics and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { runtime } from '#crypto'; // 'web' here, 'node' on Node
+ * ```
+ */
 export const runtime = 'web' as const;
 
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -51,12 +57,24 @@ const encoder = new TextEncoder();
 /**
  * Lowercase hex SHA-256 of the UTF-8 encoding of `data`: synchronous, as `hashApiKey` is, where
  * Web Crypto's digest is not, so through @noble/hashes.
+ *
+ * @example
+ * ```ts
+ * sha256Hex('abc'); // 'ba7816bf…'
+ * ```
  */
 export function sha256Hex(data: string): string {
   return bytesToHex(sha256(encoder.encode(data)));
 }
 
-/** `length` cryptographically random bytes. */
+/**
+ * `length` cryptographically random bytes.
+ *
+ * @example
+ * ```ts
+ * const body = randomBytes(32);
+ * ```
+ */
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
@@ -97,13 +115,6 @@ export function importSecret(secret: Uint8Array | KeyObject): KeyInfo {
   return { kind: 'secret', size: secret.length, handle };
 }
 
-const CRYPTO_KEY_KINDS: Record<string, KeyKind> = {
-  'RSASSA-PKCS1-v1_5': 'rsa',
-  'RSA-PSS': 'rsa',
-  ECDSA: 'ec',
-  Ed25519: 'ed25519',
-};
-
 /**
  * Import a public key once: PEM (SPKI or X.509 certificate), KeyObject or CryptoKey.
  *
@@ -133,11 +144,7 @@ export function importPublicKey(key: string | KeyObject | CryptoKey): KeyInfo {
   }
   if (typeof CryptoKey === 'function' && key instanceof CryptoKey) {
     if (key.type !== 'public') throw new TypeError('`publicKey` must be a public CryptoKey');
-    const algorithm = key.algorithm as RsaHashedKeyAlgorithm & EcKeyAlgorithm;
-    const kind = CRYPTO_KEY_KINDS[algorithm.name] ?? 'unsupported';
-    const curve = kind === 'ec' ? (algorithm.namedCurve as Curve) : undefined;
-    const size = kind === 'rsa' ? algorithm.modulusLength : 0;
-    return { kind, curve, size, handle: { cryptoKey: key } };
+    return { ...describeCryptoKey(key), handle: { cryptoKey: key } };
   }
   throw new TypeError('`publicKey` must be a PEM string, a JWK, a KeyObject or a CryptoKey');
 }
@@ -181,39 +188,6 @@ export function importJwk(jwk: JWK): KeyInfo {
   throw bad();
 }
 
-const EC_SIGNATURE_BYTES = { 'P-256': 64, 'P-384': 96, 'P-521': 132 } as const;
-
-function params(key: KeyInfo, alg: Algorithm) {
-  const hash = `SHA-${hashBytes(alg) * 8}`;
-  switch (alg.slice(0, 2)) {
-    case 'HS':
-      return { importAs: { name: 'HMAC', hash }, verifyAs: { name: 'HMAC' } };
-    case 'RS':
-      return {
-        importAs: { name: 'RSASSA-PKCS1-v1_5', hash },
-        verifyAs: { name: 'RSASSA-PKCS1-v1_5' },
-      };
-    case 'PS':
-      return {
-        importAs: { name: 'RSA-PSS', hash },
-        verifyAs: { name: 'RSA-PSS', saltLength: hashBytes(alg) },
-      };
-    case 'ES':
-      return {
-        importAs: { name: 'ECDSA', namedCurve: key.curve },
-        verifyAs: { name: 'ECDSA', hash },
-      };
-    default:
-      return { importAs: { name: 'Ed25519' }, verifyAs: { name: 'Ed25519' } };
-  }
-}
-
-function fitsCryptoKey(key: CryptoKey, importAs: { name: string; hash?: string }): boolean {
-  const algorithm = key.algorithm as Partial<RsaHashedKeyAlgorithm>;
-  if (algorithm.name !== importAs.name) return false;
-  return importAs.hash === undefined || algorithm.hash?.name === importAs.hash;
-}
-
 /**
  * Build, once, the signature check of `key` for `alg` (throws `TypeError` when they do not fit).
  * The Web Crypto key is imported on first use and kept.
@@ -227,7 +201,7 @@ function fitsCryptoKey(key: CryptoKey, importAs: { name: string; hash?: string }
 export function verifier(key: KeyInfo, alg: Algorithm): SignatureCheck {
   const problem = misfit(key, alg);
   if (problem !== undefined) throw new TypeError(problem);
-  const { importAs, verifyAs } = params(key, alg);
+  const { importAs, verifyAs } = webParams(key, alg);
   const handle = key.handle as Handle;
   let imported: Promise<CryptoKey>;
   if ('cryptoKey' in handle) {
@@ -251,8 +225,7 @@ export function verifier(key: KeyInfo, alg: Algorithm): SignatureCheck {
     }
     return imported;
   };
-  const length =
-    key.kind === 'ec' ? EC_SIGNATURE_BYTES[key.curve as Curve] : alg.startsWith('Ed') ? 64 : 0;
+  const length = signatureLength(key, alg);
   return async (data, signature) => {
     if (length !== 0 && signature.length !== length) return false;
     return crypto.subtle.verify(

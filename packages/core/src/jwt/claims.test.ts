@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryDenyList } from '../deny-list.js';
-import { AuthErrorCodes as C } from '../errors.js';
+import { AuthErrorCodes as C } from '../error-codes.js';
 import { detailOf } from '../lib/detail.js';
 import {
   AUDIENCE,
@@ -15,8 +14,9 @@ import {
   rawHs256,
 } from '../test-helpers/jwt-fixtures.js';
 import { checkClaims } from './claims.js';
-import type { JwtOptions } from './jwt.js';
+import { memoryDenyList } from './deny-list.js';
 import { validateOptions } from './options.js';
+import type { JwtOptions } from './types.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = new Uint8Array(32).fill(7);

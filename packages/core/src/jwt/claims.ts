@@ -2,12 +2,19 @@
 // exact issuer and audience, no `cnf` (a sender-constrained token is no bearer token), subject,
 // jti, required claims, scopes and tenant. Claims are read as own properties only, so a
 // `__proto__` or `constructor` claim is just data.
-import { type AuthError, type AuthErrorCode, AuthErrorCodes, invalidToken } from '../errors.js';
-import { withDetail } from '../lib/detail.js';
+import { AuthErrorCodes } from '../error-codes.js';
 import type { JWTPayload } from '../types.js';
+import { invalidClaim, jwtRejection, missingClaim } from './errors.js';
 import type { JwtConfig } from './options.js';
 
-/** What a verified token becomes, cached and turned into a principal per request. */
+/**
+ * What a verified token becomes, cached and turned into a principal per request.
+ *
+ * @example
+ * ```ts
+ * const verified: Verified = checkClaims(payload, config, now, realm);
+ * ```
+ */
 export interface Verified {
   subject: string;
   scopes: readonly string[];
@@ -22,27 +29,6 @@ export interface Verified {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/**
- * A 401 with a stable code, a generic description and an audit reason (and `jti`, which is only
- * known here, after the signature verified).
- *
- * @example
- * ```ts
- * throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, jti);
- * ```
- */
-export function reject(
-  code: AuthErrorCode,
-  description: string,
-  reason: string,
-  realm: string,
-  jti?: unknown,
-): AuthError {
-  const err = invalidToken(code, description, realm);
-  // An empty `jti` names no token: it is left out, as if absent.
-  return withDetail(err, typeof jti === 'string' && jti !== '' ? { reason, jti } : { reason });
-}
-
 const own = (payload: Record<string, unknown>, name: string): unknown =>
   Object.hasOwn(payload, name) ? payload[name] : undefined;
 
@@ -50,13 +36,7 @@ function time(payload: Record<string, unknown>, name: string, realm: string): nu
   const value = own(payload, name);
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw reject(
-      AuthErrorCodes.JWT_CLAIM_INVALID,
-      `The "${name}" claim is invalid`,
-      name,
-      realm,
-      own(payload, 'jti'),
-    );
+    throw invalidClaim(name, realm, own(payload, 'jti'));
   }
   return value;
 }
@@ -80,10 +60,10 @@ export function checkTimes(
 ): void {
   const tol = config.tolerance;
   if (exp <= now - tol) {
-    throw reject(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, jti);
+    throw jwtRejection(AuthErrorCodes.JWT_EXPIRED, 'The token has expired', 'expired', realm, jti);
   }
   if (nbf !== undefined && nbf > now + tol) {
-    throw reject(
+    throw jwtRejection(
       AuthErrorCodes.JWT_NOT_YET_VALID,
       'The token is not valid yet',
       'not_before',
@@ -92,7 +72,7 @@ export function checkTimes(
     );
   }
   if (iat !== undefined && iat > now + tol) {
-    throw reject(
+    throw jwtRejection(
       AuthErrorCodes.JWT_ISSUED_IN_FUTURE,
       'The token was issued in the future',
       'issued_in_future',
@@ -101,7 +81,7 @@ export function checkTimes(
     );
   }
   if (config.maxTokenAge !== undefined && now - (iat as number) > config.maxTokenAge + tol) {
-    throw reject(AuthErrorCodes.JWT_TOO_OLD, 'The token is too old', 'too_old', realm, jti);
+    throw jwtRejection(AuthErrorCodes.JWT_TOO_OLD, 'The token is too old', 'too_old', realm, jti);
   }
 }
 
@@ -124,7 +104,13 @@ function scopesOf(value: unknown, claim: string, realm: string, jti: unknown): r
   if (claim !== 'scope' && Array.isArray(value) && value.every((s) => typeof s === 'string')) {
     return Object.freeze(value.filter((s: string) => s !== ''));
   }
-  throw reject(AuthErrorCodes.JWT_CLAIM_INVALID, 'The scope claim is invalid', 'scope', realm, jti);
+  throw jwtRejection(
+    AuthErrorCodes.JWT_CLAIM_INVALID,
+    'The scope claim is invalid',
+    'scope',
+    realm,
+    jti,
+  );
 }
 
 function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
@@ -133,33 +119,13 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
   return aud.some((a) => audiences.includes(a));
 }
 
-function missing(name: string, realm: string, jti: unknown): AuthError {
-  return reject(
-    AuthErrorCodes.JWT_CLAIM_MISSING,
-    `The "${name}" claim is missing`,
-    name,
-    realm,
-    jti,
-  );
-}
-
 /** RFC 9449 §7.2: a token bound to a key (`cnf`) is never accepted as a plain bearer token. */
 function checkUnconstrained(payload: Record<string, unknown>, realm: string, jti: unknown): void {
   if (own(payload, 'cnf') === undefined) return;
-  throw reject(
+  throw jwtRejection(
     AuthErrorCodes.JWT_SENDER_CONSTRAINED,
     'The token is bound to a key and cannot be used as a bearer token',
     'sender_constrained',
-    realm,
-    jti,
-  );
-}
-
-function invalid(name: string, realm: string, jti: unknown): AuthError {
-  return reject(
-    AuthErrorCodes.JWT_CLAIM_INVALID,
-    `The "${name}" claim is invalid`,
-    name,
     realm,
     jti,
   );
@@ -180,19 +146,20 @@ export function checkClaims(
   realm: string,
 ): Verified {
   const claimed = own(payload, 'jti');
-  if (claimed !== undefined && typeof claimed !== 'string') throw invalid('jti', realm, claimed);
+  if (claimed !== undefined && typeof claimed !== 'string')
+    throw invalidClaim('jti', realm, claimed);
   // An empty `jti` is no `jti`: it can never be revoked, so it must not satisfy a deny-list.
   const jti = claimed === '' ? undefined : (claimed as string | undefined);
   const exp = time(payload, 'exp', realm);
-  if (exp === undefined) throw missing('exp', realm, jti);
+  if (exp === undefined) throw missingClaim('exp', realm, jti);
   const nbf = time(payload, 'nbf', realm);
   const iat = time(payload, 'iat', realm);
-  if (config.maxTokenAge !== undefined && iat === undefined) throw missing('iat', realm, jti);
+  if (config.maxTokenAge !== undefined && iat === undefined) throw missingClaim('iat', realm, jti);
   checkTimes(exp, nbf, iat, jti, config, now, realm);
 
   const iss = own(payload, 'iss');
   if (typeof iss !== 'string' || !config.issuers.includes(iss)) {
-    throw reject(
+    throw jwtRejection(
       AuthErrorCodes.JWT_ISSUER_INVALID,
       'The token issuer is not accepted',
       'issuer',
@@ -201,7 +168,7 @@ export function checkClaims(
     );
   }
   if (!audienceMatches(own(payload, 'aud'), config.audiences)) {
-    throw reject(
+    throw jwtRejection(
       AuthErrorCodes.JWT_AUDIENCE_INVALID,
       'The token audience is not accepted',
       'audience',
@@ -211,19 +178,20 @@ export function checkClaims(
   }
   checkUnconstrained(payload, realm, jti);
   const subject = own(payload, config.subjectClaim);
-  if (subject === undefined) throw missing(config.subjectClaim, realm, jti);
-  if (typeof subject !== 'string' || subject === '') throw invalid(config.subjectClaim, realm, jti);
+  if (subject === undefined) throw missingClaim(config.subjectClaim, realm, jti);
+  if (typeof subject !== 'string' || subject === '')
+    throw invalidClaim(config.subjectClaim, realm, jti);
   if ((config.denyList !== undefined || config.isRevoked !== undefined) && jti === undefined) {
-    throw missing('jti', realm, jti);
+    throw missingClaim('jti', realm, jti);
   }
   for (const name of config.requiredClaims)
-    if (own(payload, name) === undefined) throw missing(name, realm, jti);
+    if (own(payload, name) === undefined) throw missingClaim(name, realm, jti);
   const scopes = scopesOf(own(payload, config.scopeClaim), config.scopeClaim, realm, jti);
   let tenant: string | undefined;
   if (config.tenantClaim !== undefined) {
     const value = own(payload, config.tenantClaim);
     if (value !== undefined && typeof value !== 'string')
-      throw invalid(config.tenantClaim, realm, jti);
+      throw invalidClaim(config.tenantClaim, realm, jti);
     tenant = value;
   }
   return {

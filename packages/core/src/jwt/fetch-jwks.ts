@@ -5,10 +5,19 @@
 // Redirects: the request asks for `redirect: 'manual'` (Cloudflare Workers refuses `'error'`), and
 // any answer but 200, a 3xx or an opaque redirect (status 0) included, is a failure.
 
+import type { JwtFailureReason } from '../audit-reasons.js';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Why a fetch of the key set failed: the audit reason of the 503 it leads to. */
-export type JwksFailure = 'jwks_http_status' | 'jwks_unreachable' | 'jwks_timeout' | 'jwks_invalid';
+/**
+ * Why a fetch of the key set failed: the audit reason of the 503 it leads to.
+ *
+ * @example
+ * ```ts
+ * const reason: JwksFailure = 'jwks_timeout';
+ * ```
+ */
+export type JwksFailure = Extract<JwtFailureReason, `jwks_${string}`>;
 
 /**
  * A failed fetch: its audit reason and the underlying error (kept as the 503's `cause`).
@@ -69,7 +78,14 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   return body;
 }
 
-/** What a fetch needs of the remote key set's options. */
+/**
+ * What a fetch needs of the remote key set's options.
+ *
+ * @example
+ * ```ts
+ * const settings: FetchSettings = { timeout: 5_000, maxBytes: 512 * 1024, headers: {}, fetch: undefined };
+ * ```
+ */
 export interface FetchSettings {
   timeout: number;
   maxBytes: number;

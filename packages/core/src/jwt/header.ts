@@ -1,15 +1,22 @@
 // The protected header: decoded, checked and remembered by its exact encoded form, since one
 // issuer sends the same few headers over and over. Only headers that passed every check are kept.
-import { AuthErrorCodes } from '../errors.js';
-import type { Algorithm } from './algorithms.js';
-import { reject } from './claims.js';
+import type { Algorithm } from '../crypto/types.js';
+import { AuthErrorCodes } from '../error-codes.js';
+import { jwtRejection, malformedToken } from './errors.js';
 import { normalizeTyp } from './options.js';
-import { decodeSegment, malformed, parseObject, type SegmentDecoder } from './parse.js';
+import { decodeSegment, parseObject, type SegmentDecoder } from './parse.js';
 
 const REFUSED = ['crit', 'b64', 'jwk', 'jku', 'x5u', 'x5c'] as const;
 const REMEMBERED = 64;
 
-/** What the rest of verification needs from a header that passed. */
+/**
+ * What the rest of verification needs from a header that passed.
+ *
+ * @example
+ * ```ts
+ * const { alg, kid }: Header = readHeader(token, token.indexOf('.'), realm);
+ * ```
+ */
 export interface Header {
   alg: Algorithm;
   kid: string | undefined;
@@ -48,7 +55,7 @@ export function headerReader(
     const header = parseObject(decodeSegment(segment, impl, realm), impl, realm);
     const alg = header['alg'];
     if (typeof alg !== 'string' || !allowed.has(alg)) {
-      throw reject(
+      throw jwtRejection(
         AuthErrorCodes.JWT_ALG_NOT_ALLOWED,
         'The token algorithm is not accepted',
         'alg',
@@ -57,7 +64,7 @@ export function headerReader(
     }
     for (const name of REFUSED) {
       if (Object.hasOwn(header, name)) {
-        throw reject(
+        throw jwtRejection(
           AuthErrorCodes.JWT_HEADER_UNSUPPORTED,
           'The token uses an unsupported header',
           name,
@@ -67,12 +74,12 @@ export function headerReader(
     }
     const kid = header['kid'];
     if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) {
-      throw malformed('kid', realm);
+      throw malformedToken('kid', realm);
     }
     if (typ !== undefined) {
       const given = header['typ'];
       if (typeof given !== 'string' || normalizeTyp(given) !== typ) {
-        throw reject(
+        throw jwtRejection(
           AuthErrorCodes.JWT_TYP_INVALID,
           'The token type is not accepted',
           'typ',

@@ -4,16 +4,22 @@
 // A set built from a refetched JWKS keeps the signature checks of the keys that did not change
 // (the same JWK, member for member), so what those keys verified stays valid; a key that was
 // dropped or changed leaves its checks behind, and what they verified with it.
-import type { Algorithm } from './algorithms.js';
-import type { JwtCrypto, SignatureCheck } from './crypto-api.js';
-import type { JWK } from './key-types.js';
+import type { Algorithm, JWK, JwtCrypto, SignatureCheck } from '../crypto/types.js';
 
 interface Entry {
   kid: string | undefined;
   check: SignatureCheck;
 }
 
-/** What selecting a key found: the check, nothing, or several keys and no `kid` to choose. */
+/**
+ * What selecting a key found: the check, nothing, or several keys and no `kid` to choose.
+ *
+ * @example
+ * ```ts
+ * const found: Selection = set.select('RS256', kid);
+ * if (typeof found === 'function') return found;
+ * ```
+ */
 export type Selection = SignatureCheck | 'none' | 'ambiguous';
 
 /** A JWK's checks, one per configured algorithm it may serve. */

@@ -1,22 +1,37 @@
 // Turning `secret`, `publicKey` or `jwks` into the one question the verifier asks per token:
 // which signature check serves this `alg` and `kid`? Keys are imported here, once.
+import { isHmac } from '../crypto/algorithms.js';
+import type {
+  Algorithm,
+  JWK,
+  JwtCrypto,
+  KeyInfo,
+  KeyObject,
+  SignatureCheck,
+} from '../crypto/types.js';
+import type { Awaitable } from '../lib/awaitable.js';
 import { checkOptions } from '../lib/options.js';
-import { type Algorithm, isHmac } from './algorithms.js';
-import type { JwtCrypto, KeyInfo, SignatureCheck } from './crypto-api.js';
-import type { JwtOptions } from './jwt.js';
+import { noMatchingKey } from './errors.js';
 import { KeySet } from './key-set.js';
-import type { JWK, KeyObject } from './key-types.js';
-import { noMatchingKey, RemoteKeySet, type RemoteSettings } from './remote-jwks.js';
+import { RemoteKeySet, type RemoteSettings } from './remote-jwks.js';
+import type { JwtOptions } from './types.js';
 
-/** Picks the signature check for a token; throws an `AuthError` when there is none. */
+/**
+ * Picks the signature check for a token; throws an `AuthError` when there is none.
+ *
+ * @example
+ * ```ts
+ * const check = await source('RS256', header.kid, Date.now(), 'api');
+ * ```
+ */
 export type KeySource = (
   alg: Algorithm,
   kid: string | undefined,
   now: number,
   realm: string,
-) => SignatureCheck | Promise<SignatureCheck>;
+) => Awaitable<SignatureCheck>;
 
-function fail(message: string): never {
+function throwOptionError(message: string): never {
   throw new TypeError(`jwt(): ${message}`);
 }
 
@@ -26,7 +41,7 @@ function checksFor(key: KeyInfo, algorithms: readonly Algorithm[], impl: JwtCryp
     try {
       checks.set(alg, impl.verifier(key, alg));
     } catch (err) {
-      fail(`\`${what}\` cannot serve ${alg}: ${(err as Error).message}`);
+      throwOptionError(`\`${what}\` cannot serve ${alg}: ${(err as Error).message}`);
     }
   }
   return checks;
@@ -38,19 +53,20 @@ function importSecret(secret: unknown, impl: JwtCrypto): KeyInfo {
     try {
       return impl.importSecret(secret as Uint8Array | KeyObject);
     } catch {
-      return fail('`secret` must be a string, a Uint8Array or a secret KeyObject');
+      return throwOptionError('`secret` must be a string, a Uint8Array or a secret KeyObject');
     }
   }
-  return fail('`secret` must be a string, a Uint8Array or a secret KeyObject');
+  return throwOptionError('`secret` must be a string, a Uint8Array or a secret KeyObject');
 }
 
 function importPublic(key: unknown, impl: JwtCrypto): KeyInfo {
   try {
     const isJwk = typeof key === 'object' && key !== null && typeof (key as JWK).kty === 'string';
-    if (isJwk && (key as JWK).kty === 'oct') fail('`publicKey` is a secret; pass it as `secret`');
+    if (isJwk && (key as JWK).kty === 'oct')
+      throwOptionError('`publicKey` is a secret; pass it as `secret`');
     return isJwk ? impl.importJwk(key as JWK) : impl.importPublicKey(key as string);
   } catch (err) {
-    return fail((err as Error).message.replace(/^jwt\(\): /, ''));
+    return throwOptionError((err as Error).message.replace(/^jwt\(\): /, ''));
   }
 }
 
@@ -66,22 +82,22 @@ const JWKS_OPTIONS = [
 
 function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
   const o = options ?? {};
-  if (typeof o !== 'object' || o === null) fail('`jwksOptions` must be an object');
+  if (typeof o !== 'object' || o === null) throwOptionError('`jwksOptions` must be an object');
   checkOptions('jwt()', o, JWKS_OPTIONS, 'jwksOptions');
   const positive = (value: unknown, name: string, fallback: number) => {
     if (value === undefined) return fallback;
     if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-      fail(`\`jwksOptions.${name}\` must be a positive number`);
+      throwOptionError(`\`jwksOptions.${name}\` must be a positive number`);
     }
     return value;
   };
   if (o.allowHttp !== undefined && typeof o.allowHttp !== 'boolean') {
-    fail('`jwksOptions.allowHttp` must be a boolean');
+    throwOptionError('`jwksOptions.allowHttp` must be a boolean');
   }
   if (o.fetch !== undefined && typeof o.fetch !== 'function')
-    fail('`jwksOptions.fetch` must be a function');
+    throwOptionError('`jwksOptions.fetch` must be a function');
   if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null)) {
-    fail('`jwksOptions.headers` must be an object of strings');
+    throwOptionError('`jwksOptions.headers` must be an object of strings');
   }
   return {
     timeout: positive(o.timeout, 'timeout', 5_000),
@@ -100,13 +116,13 @@ function remoteUrl(value: string | URL, allowHttp: boolean): URL {
   try {
     url = new URL(value);
   } catch {
-    return fail('`jwks` is not a valid URL');
+    return throwOptionError('`jwks` is not a valid URL');
   }
   if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:') fail('`jwks` must be an https URL');
+  if (url.protocol !== 'http:') throwOptionError('`jwks` must be an https URL');
   // Keys fetched in the clear can be swapped on the way: only on this machine, or when asked.
   if (!allowHttp && !LOOPBACK.test(url.hostname)) {
-    fail(
+    throwOptionError(
       '`jwks` must be an https URL (http is allowed for localhost, or with `jwksOptions.allowHttp`)',
     );
   }
@@ -115,9 +131,10 @@ function remoteUrl(value: string | URL, allowHttp: boolean): URL {
 
 /** Every configured algorithm finds a key in a local set, else it is a configuration mistake. */
 function localSource(keys: unknown, algorithms: readonly Algorithm[], impl: JwtCrypto): KeySource {
-  if (!Array.isArray(keys)) fail('`jwks` must be a URL or an object `{ keys: [...] }`');
+  if (!Array.isArray(keys)) throwOptionError('`jwks` must be a URL or an object `{ keys: [...] }`');
   const set = KeySet.from(keys, algorithms, impl);
-  if (set.usable === 0) fail('`jwks` holds no key usable with the configured `algorithms`');
+  if (set.usable === 0)
+    throwOptionError('`jwks` holds no key usable with the configured `algorithms`');
   return (alg, kid, _now, realm) => {
     const found = set.select(alg, kid);
     if (typeof found === 'function') return found;
@@ -125,7 +142,14 @@ function localSource(keys: unknown, algorithms: readonly Algorithm[], impl: JwtC
   };
 }
 
-/** The key source and, for a remote set, its loader (for tests and diagnostics). */
+/**
+ * The key source and, for a remote set, its loader (for tests and diagnostics).
+ *
+ * @example
+ * ```ts
+ * const { source, remote }: Keys = buildKeys(options, ['RS256'], impl);
+ * ```
+ */
 export interface Keys {
   source: KeySource;
   remote: RemoteKeySet | undefined;
@@ -148,9 +172,9 @@ export function buildKeys(
   const given = ['secret', 'publicKey', 'jwks'].filter(
     (name) => options[name as keyof JwtOptions] !== undefined,
   );
-  if (given.length !== 1) fail('give exactly one of `secret`, `publicKey` or `jwks`');
+  if (given.length !== 1) throwOptionError('give exactly one of `secret`, `publicKey` or `jwks`');
   if (options.jwksOptions !== undefined && given[0] !== 'jwks') {
-    fail('`jwksOptions` only applies with a `jwks` URL');
+    throwOptionError('`jwksOptions` only applies with a `jwks` URL');
   }
   if (options.secret !== undefined) {
     const checks = checksFor(importSecret(options.secret, impl), algorithms, impl, 'secret');
@@ -162,7 +186,8 @@ export function buildKeys(
   }
   const jwks = options.jwks as unknown;
   if (typeof jwks === 'string' || jwks instanceof URL) {
-    if (algorithms.some(isHmac)) fail('HS* algorithms need a `secret`, not a remote `jwks`');
+    if (algorithms.some(isHmac))
+      throwOptionError('HS* algorithms need a `secret`, not a remote `jwks`');
     const remote = new RemoteKeySet(
       remoteUrl(jwks, options.jwksOptions?.allowHttp === true),
       algorithms,
@@ -171,8 +196,10 @@ export function buildKeys(
     );
     return { source: (alg, kid, now, realm) => remote.select(alg, kid, now, realm), remote };
   }
-  if (options.jwksOptions !== undefined) fail('`jwksOptions` only applies with a `jwks` URL');
-  if (typeof jwks !== 'object' || jwks === null) fail('`jwks` must be a URL or `{ keys: [...] }`');
+  if (options.jwksOptions !== undefined)
+    throwOptionError('`jwksOptions` only applies with a `jwks` URL');
+  if (typeof jwks !== 'object' || jwks === null)
+    throwOptionError('`jwks` must be a URL or `{ keys: [...] }`');
   return {
     source: localSource((jwks as { keys?: unknown }).keys, algorithms, impl),
     remote: undefined,

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AuthErrorCodes as C } from '../errors.js';
+import type { Algorithm, JWK } from '../crypto/types.js';
+import { AuthErrorCodes as C } from '../error-codes.js';
 import { AUDIENCE, b64, ctx, IMPLS, ISSUER, makeSigner } from '../test-helpers/jwt-fixtures.js';
-import type { Algorithm } from './algorithms.js';
-import type { JWK } from './key-types.js';
 import { createJwtVerifier } from './verifier.js';
 
 const es1 = await makeSigner('ES256', 'es-1');

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { memoryDenyList } from '../deny-list.js';
 import { AUDIENCE, IMPLS, ISSUER } from '../test-helpers/jwt-fixtures.js';
-import { type JwtOptions, jwt } from './jwt.js';
+import { memoryDenyList } from './deny-list.js';
+import { jwt } from './jwt.js';
+import type { JwtOptions } from './types.js';
 import { createJwtVerifier } from './verifier.js';
 
 const secret = 'x'.repeat(64);

@@ -1,11 +1,18 @@
 // Construction-time validation of `jwt()` options: every mistake is a TypeError saying what to
 // fix, so nothing about the configuration can fail on a request.
+import { ALGORITHMS } from '../crypto/algorithms.js';
+import type { Algorithm } from '../crypto/types.js';
 import { checkOptions } from '../lib/options.js';
-import type { DenyList, JWTPayload } from '../types.js';
-import { ALGORITHMS, type Algorithm } from './algorithms.js';
-import type { JwtOptions } from './jwt.js';
+import type { DenyList, JwtOptions } from './types.js';
 
-/** The options after validation, with defaults filled in. */
+/**
+ * The options after validation, with defaults filled in.
+ *
+ * @example
+ * ```ts
+ * const { algorithms, issuers, tolerance } = validateOptions(options);
+ * ```
+ */
 export interface JwtConfig {
   algorithms: readonly Algorithm[];
   issuers: readonly string[];
@@ -16,7 +23,7 @@ export interface JwtConfig {
   /** The configured `typ`, normalised by {@link normalizeTyp}. */
   typ: string | undefined;
   denyList: DenyList | undefined;
-  isRevoked: ((jti: string, claims: JWTPayload) => boolean | Promise<boolean>) | undefined;
+  isRevoked: JwtOptions['isRevoked'];
   revocationTimeout: number;
   scopeClaim: string;
   tenantClaim: string | undefined;
@@ -50,7 +57,7 @@ const KNOWN = [
 ];
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-function fail(message: string): never {
+function throwOptionError(message: string): never {
   throw new TypeError(`jwt(): ${message}`);
 }
 
@@ -60,11 +67,14 @@ const isPositiveInt = (value: unknown) => Number.isSafeInteger(value) && (value 
 function strings(value: unknown, name: string): readonly string[] {
   if (isText(value)) return [value];
   if (Array.isArray(value) && value.length > 0 && value.every(isText)) return [...value];
-  return fail(`\`${name}\` is required: a non-empty string or a non-empty array of them`);
+  return throwOptionError(
+    `\`${name}\` is required: a non-empty string or a non-empty array of them`,
+  );
 }
 
 function optionalText(value: unknown, name: string): string | undefined {
-  if (value !== undefined && !isText(value)) fail(`\`${name}\` must be a non-empty string`);
+  if (value !== undefined && !isText(value))
+    throwOptionError(`\`${name}\` must be a non-empty string`);
   return value;
 }
 
@@ -83,14 +93,14 @@ export function normalizeTyp(typ: string): string {
 
 function algorithmsOf(value: unknown): readonly Algorithm[] {
   if (!Array.isArray(value) || value.length === 0) {
-    fail('`algorithms` is required: a non-empty array such as ["RS256"]');
+    throwOptionError('`algorithms` is required: a non-empty array such as ["RS256"]');
   }
   for (const alg of value) {
     if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
-      fail('`none` is never accepted; list signature algorithms such as "RS256"');
+      throwOptionError('`none` is never accepted; list signature algorithms such as "RS256"');
     }
     if (typeof alg !== 'string' || !ALGORITHMS.has(alg)) {
-      fail(`unknown algorithm in \`algorithms\`; use ${[...ALGORITHMS].join(', ')}`);
+      throwOptionError(`unknown algorithm in \`algorithms\`; use ${[...ALGORITHMS].join(', ')}`);
     }
   }
   return [...new Set(value as Algorithm[])];
@@ -99,11 +109,12 @@ function algorithmsOf(value: unknown): readonly Algorithm[] {
 function cacheOf(value: JwtOptions['cache']): JwtConfig['cache'] {
   if (value === false) return false;
   if (value === undefined) return { max: 10_000, maxBytes: 8 * 1024 * 1024 };
-  if (typeof value !== 'object' || value === null) fail('`cache` must be an object or false');
+  if (typeof value !== 'object' || value === null)
+    throwOptionError('`cache` must be an object or false');
   checkOptions('jwt()', value, ['max', 'maxBytes'], 'cache');
   const { max = 10_000, maxBytes = 8 * 1024 * 1024 } = value;
-  if (!isPositiveInt(max)) fail('`cache.max` must be a positive integer');
-  if (!isPositiveInt(maxBytes)) fail('`cache.maxBytes` must be a positive integer');
+  if (!isPositiveInt(max)) throwOptionError('`cache.max` must be a positive integer');
+  if (!isPositiveInt(maxBytes)) throwOptionError('`cache.maxBytes` must be a positive integer');
   return { max, maxBytes };
 }
 
@@ -116,7 +127,7 @@ function cacheOf(value: JwtOptions['cache']): JwtConfig['cache'] {
  * ```
  */
 export function validateOptions(options: JwtOptions): JwtConfig {
-  if (typeof options !== 'object' || options === null) fail('needs an options object');
+  if (typeof options !== 'object' || options === null) throwOptionError('needs an options object');
   checkOptions('jwt()', options, KNOWN);
   const o = options;
   const algorithms = algorithmsOf(o.algorithms);
@@ -124,18 +135,18 @@ export function validateOptions(options: JwtOptions): JwtConfig {
   const audiences = strings(o.audience, 'audience');
   const tolerance = o.clockTolerance ?? 5;
   if (typeof tolerance !== 'number' || !(tolerance >= 0 && tolerance <= 300)) {
-    fail('`clockTolerance` must be a number of seconds from 0 to 300');
+    throwOptionError('`clockTolerance` must be a number of seconds from 0 to 300');
   }
   const maxTokenAge = o.maxTokenAge;
   if (
     maxTokenAge !== undefined &&
     !(typeof maxTokenAge === 'number' && maxTokenAge > 0 && Number.isFinite(maxTokenAge))
   ) {
-    fail('`maxTokenAge` must be a positive number of seconds');
+    throwOptionError('`maxTokenAge` must be a positive number of seconds');
   }
   const requiredClaims = o.requiredClaims ?? [];
   if (!Array.isArray(requiredClaims) || !requiredClaims.every(isText)) {
-    fail('`requiredClaims` must be an array of claim names');
+    throwOptionError('`requiredClaims` must be an array of claim names');
   }
   const typ = optionalText(o.typ, 'typ');
   const denyList = o.denyList;
@@ -146,10 +157,10 @@ export function validateOptions(options: JwtOptions): JwtConfig {
       typeof denyList.isRevoked !== 'function' ||
       typeof denyList.revoke !== 'function')
   ) {
-    fail('`denyList` must have `revoke()` and `isRevoked()`, like memoryDenyList()');
+    throwOptionError('`denyList` must have `revoke()` and `isRevoked()`, like memoryDenyList()');
   }
   if (o.isRevoked !== undefined && typeof o.isRevoked !== 'function') {
-    fail('`isRevoked` must be a function (jti, claims) => boolean');
+    throwOptionError('`isRevoked` must be a function (jti, claims) => boolean');
   }
   const revocationTimeout = o.revocationTimeout ?? 5_000;
   if (
@@ -157,13 +168,14 @@ export function validateOptions(options: JwtOptions): JwtConfig {
     !(revocationTimeout > 0) ||
     revocationTimeout > 60_000
   ) {
-    fail('`revocationTimeout` must be a number of milliseconds from 1 to 60,000');
+    throwOptionError('`revocationTimeout` must be a number of milliseconds from 1 to 60,000');
   }
   const maxTokenLength = o.maxTokenLength ?? 8192;
-  if (!isPositiveInt(maxTokenLength)) fail('`maxTokenLength` must be a positive integer');
+  if (!isPositiveInt(maxTokenLength))
+    throwOptionError('`maxTokenLength` must be a positive integer');
   const cookie = optionalText(o.cookie, 'cookie');
   if (cookie !== undefined && !COOKIE_NAME.test(cookie))
-    fail('`cookie` is not a valid cookie name');
+    throwOptionError('`cookie` is not a valid cookie name');
   return {
     algorithms,
     issuers,

@@ -2,27 +2,18 @@
 // UTF-8, JSON objects. The decoding itself is the crypto implementation's (`decodeSegment`,
 // `utf8`): Node's Buffer on Node, plain JavaScript elsewhere. This runs per request.
 
-import type { AuthError } from '../errors.js';
-import { AuthErrorCodes, invalidToken } from '../errors.js';
-import { withDetail } from '../lib/detail.js';
-import type { JwtCrypto } from './crypto-api.js';
-
-/** The two decoders a verifier needs from its crypto implementation. */
-export type SegmentDecoder = Pick<JwtCrypto, 'decodeSegment' | 'utf8'>;
+import type { JwtCrypto } from '../crypto/types.js';
+import { malformedToken } from './errors.js';
 
 /**
- * A 401 `ERR_JWT_MALFORMED` with an audit reason.
+ * The two decoders a verifier needs from its crypto implementation.
  *
  * @example
  * ```ts
- * throw malformed('segments', realm);
+ * const decoder: SegmentDecoder = { decodeSegment: impl.decodeSegment, utf8: impl.utf8 };
  * ```
  */
-export function malformed(reason: string, realm: string): AuthError {
-  return withDetail(invalidToken(AuthErrorCodes.JWT_MALFORMED, 'The token is malformed', realm), {
-    reason,
-  });
-}
+export type SegmentDecoder = Pick<JwtCrypto, 'decodeSegment' | 'utf8'>;
 
 /**
  * Decode a segment's canonical base64url, or throw `ERR_JWT_MALFORMED` (reason `base64url`).
@@ -34,7 +25,7 @@ export function malformed(reason: string, realm: string): AuthError {
  */
 export function decodeSegment(segment: string, impl: SegmentDecoder, realm: string): Uint8Array {
   const bytes = impl.decodeSegment(segment);
-  if (bytes === undefined) throw malformed('base64url', realm);
+  if (bytes === undefined) throw malformedToken('base64url', realm);
   return bytes;
 }
 
@@ -60,7 +51,7 @@ export function parseObject(
     value = undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformed('json', realm);
+    throw malformedToken('json', realm);
   }
   return value as Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthErrorCodes as C } from '../errors.js';
+import { AuthErrorCodes as C } from '../error-codes.js';
 import { detailOf } from '../lib/detail.js';
 import {
   AUDIENCE,
@@ -12,7 +12,7 @@ import {
   NOW_MS,
   type Signer,
 } from '../test-helpers/jwt-fixtures.js';
-import type { JwksOptions } from './jwt.js';
+import type { JwksOptions } from './types.js';
 import { createJwtVerifier } from './verifier.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

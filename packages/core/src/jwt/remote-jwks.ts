@@ -7,10 +7,9 @@
 //
 // A set built from a refetch keeps the checks of unchanged keys (key-set.ts), so the verified-token
 // cache, which asks for a cached token's check again on every hit, keeps what those keys verified.
-import { type AuthError, AuthErrorCodes, invalidToken, unavailable } from '../errors.js';
-import { withDetail } from '../lib/detail.js';
-import type { Algorithm } from './algorithms.js';
-import type { JwtCrypto, SignatureCheck } from './crypto-api.js';
+import type { Algorithm, JwtCrypto, SignatureCheck } from '../crypto/types.js';
+import type { Awaitable } from '../lib/awaitable.js';
+import { jwksUnavailable, noMatchingKey } from './errors.js';
 import { FetchFailed, type FetchSettings, fetchJwks } from './fetch-jwks.js';
 import { KeySet } from './key-set.js';
 
@@ -19,7 +18,14 @@ const FIRST_RETRY = 1_000;
 /** The longest wait between retries while no key set is loaded, in ms. */
 const MAX_COLD_RETRY = 4_000;
 
-/** Options after validation. */
+/**
+ * The remote key set's options after validation.
+ *
+ * @example
+ * ```ts
+ * const settings: RemoteSettings = { timeout: 5_000, maxBytes: 512 * 1024, headers: {}, fetch: undefined, cooldown: 30_000, cacheMaxAge: 600_000 };
+ * ```
+ */
 export interface RemoteSettings extends FetchSettings {
   cooldown: number;
   cacheMaxAge: number;
@@ -96,7 +102,7 @@ export class RemoteKeySet {
     kid: string | undefined,
     now: number,
     realm: string,
-  ): SignatureCheck | Promise<SignatureCheck> {
+  ): Awaitable<SignatureCheck> {
     const { cacheMaxAge, cooldown } = this.settings;
     const set = this.#set;
     if (set !== undefined && now - this.#fetchedAt < cacheMaxAge) {
@@ -123,26 +129,7 @@ export class RemoteKeySet {
     const found = this.#set?.select(alg, kid) ?? 'none';
     if (typeof found === 'function') return found;
     const failure = this.#failure;
-    if (failure !== undefined) {
-      throw withDetail(unavailable(AuthErrorCodes.JWKS_UNAVAILABLE, failure.error), {
-        reason: failure.reason,
-      });
-    }
+    if (failure !== undefined) throw jwksUnavailable(failure);
     throw noMatchingKey(found === 'ambiguous' ? 'ambiguous_key' : 'unknown_kid', realm);
   }
-}
-
-/**
- * A 401 `ERR_JWT_NO_MATCHING_KEY` with an audit reason.
- *
- * @example
- * ```ts
- * throw noMatchingKey('unknown_kid', realm);
- * ```
- */
-export function noMatchingKey(reason: string, realm: string): AuthError {
-  return withDetail(
-    invalidToken(AuthErrorCodes.JWT_NO_MATCHING_KEY, 'No key matches the token', realm),
-    { reason },
-  );
 }

@@ -11,9 +11,8 @@
 // found it, so a hit can ask the key source whether that check still serves them: an entry never
 // outlives the key that verified it.
 import { LRUCache } from 'lru-cache';
-import type { Algorithm } from './algorithms.js';
+import type { Algorithm, SignatureCheck } from '../crypto/types.js';
 import type { Verified } from './claims.js';
-import type { SignatureCheck } from './crypto-api.js';
 
 // Characters of the signature that index an entry: 96 bits of a MAC or signature.
 const TAIL = 16;
@@ -21,7 +20,14 @@ const TAIL = 16;
 // the whole token alive through a sliced string.
 const SEEN_TAIL = 12;
 
-/** A cached verification and the key that made it. */
+/**
+ * A cached verification and the key that made it.
+ *
+ * @example
+ * ```ts
+ * cache.add(token, { verified, alg, kid, check } satisfies Cached);
+ * ```
+ */
 export interface Cached {
   readonly verified: Verified;
   /** The token's `alg` and `kid`, by which the key source found `check`. */

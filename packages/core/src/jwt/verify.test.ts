@@ -1,7 +1,8 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AuthErrorCodes } from '../errors.js';
+import type { Algorithm } from '../crypto/types.js';
+import { AuthErrorCodes } from '../error-codes.js';
 import { detailOf } from '../lib/detail.js';
 import {
   AUDIENCE,
@@ -14,7 +15,6 @@ import {
   NOW,
   options,
 } from '../test-helpers/jwt-fixtures.js';
-import type { Algorithm } from './algorithms.js';
 import { createJwtVerifier } from './verifier.js';
 
 const ALGS: Algorithm[] = ['HS256', 'RS256', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
@@ -148,16 +148,16 @@ describe.each(IMPLS)('verify on $runtime crypto', (impl) => {
     expect(verifier.type).toBe('jwt');
     expect(verifier.headers).toEqual([]);
     expect(verifier.cookies).toEqual(['session']);
-    expect(verifier.claims(await signer.sign(), source)).toBe(true);
+    expect(verifier.recognizes(await signer.sign(), source)).toBe(true);
     for (const value of ['a.b', 'a.b.c.d', 'a..c', '.b.c', 'a.b.', 'a.b.c=', 'a+.b.c']) {
-      expect(verifier.claims(value, source), value).toBe(true);
+      expect(verifier.recognizes(value, source), value).toBe(true);
       await expect(verifier.verify(value, ctx()), value).rejects.toMatchObject({
         status: 401,
         code: 'ERR_JWT_MALFORMED',
       });
     }
     for (const value of ['pcs_abc', 'opaque-token', '']) {
-      expect(verifier.claims(value, source), value).toBe(false);
+      expect(verifier.recognizes(value, source), value).toBe(false);
     }
     expect(createJwtVerifier(options(signer), impl).cookies).toEqual([]);
   });

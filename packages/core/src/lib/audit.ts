@@ -1,11 +1,17 @@
 // The audit trail's plumbing: an `onEvent` call that no hook can turn into a different answer or a
 // crash, and the link from an authenticator to it that lets a scope guard report its 403.
-import { AuthErrorCodes } from '../errors.js';
 import type { AuthEvent, Authenticator, Principal } from '../types.js';
+import { isPromiseLike } from './awaitable.js';
+import { deniedEvent, type EventInit } from './events.js';
 
-/** An event before the emitter stamps its time. */
-export type EventInit = Omit<AuthEvent, 'time'>;
-/** Hands one event to the user's `onEvent`; never throws, never leaves a rejection unhandled. */
+/**
+ * Hands one event to the user's `onEvent`; never throws, never leaves a rejection unhandled.
+ *
+ * @example
+ * ```ts
+ * const emit: Emit | undefined = eventSink(options.onEvent, now);
+ * ```
+ */
 export type Emit = (event: EventInit) => void;
 
 // An error's name is shown when it looks like one (`TypeError`, `AbortError`); its message never
@@ -63,34 +69,12 @@ export function eventSink(
   const rejected = (err: unknown) => failed('rejected', err);
   return (event) => {
     try {
-      const result = onEvent({ ...event, time: now() }) as PromiseLike<unknown> | undefined;
-      if (typeof result?.then === 'function') result.then(undefined, rejected);
+      const result = onEvent({ ...event, time: now() });
+      if (isPromiseLike(result)) result.then(undefined, rejected);
     } catch (err) {
       failed('threw', err);
     }
   };
-}
-
-/**
- * The fields of an event that name who was verified: method, subject, key id, `jti`, tenant.
- *
- * @example
- * ```ts
- * emit({ outcome: 'success', ...identityOf(principal), code: 'OK', status: 200 });
- * ```
- */
-export function identityOf(
-  principal: Principal,
-): Pick<EventInit, 'method' | 'subject' | 'keyId' | 'jti' | 'tenant'> {
-  const identity: Pick<EventInit, 'method' | 'subject' | 'keyId' | 'jti' | 'tenant'> = {
-    method: principal.method,
-    subject: principal.subject,
-  };
-  if (principal.keyId !== undefined) identity.keyId = principal.keyId;
-  const jti = principal.claims?.jti;
-  if (typeof jti === 'string' && jti !== '') identity.jti = jti;
-  if (principal.tenant !== undefined) identity.tenant = principal.tenant;
-  return identity;
 }
 
 // An authenticator carries an opaque token under this symbol, and only this module can turn the
@@ -133,11 +117,5 @@ export function reportDenied(
   const token = (authenticator as { [AUDIT]?: object } | undefined)?.[AUDIT];
   const emit = token === undefined ? undefined : sinks.get(token);
   if (emit === undefined) return;
-  emit({
-    outcome: 'denied',
-    ...identityOf(principal),
-    scopes,
-    code: AuthErrorCodes.INSUFFICIENT_SCOPE,
-    status: 403,
-  });
+  emit(deniedEvent(principal, scopes));
 }

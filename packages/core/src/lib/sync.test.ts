@@ -1,11 +1,12 @@
 // A fast path is an optimisation of the objects core made, never a reason to skip code a user
 // wrapped around them: every wrapper below must run exactly as written.
 import { describe, expect, it } from 'vitest';
-import { authenticateNow } from '../adapter.js';
+import { authenticateAwaitable } from '../adapter/authenticate-then.js';
 import { apiKey } from '../api-key/api-key.js';
 import { generateApiKey } from '../api-key/generate.js';
 import { createAuthenticator } from '../authenticator.js';
-import { AuthErrorCodes, invalidToken } from '../errors.js';
+import { AuthErrorCodes } from '../error-codes.js';
+import { invalidToken } from '../errors.js';
 import { jwt } from '../jwt/jwt.js';
 import { fromNodeHeaders } from '../request.js';
 import { AUDIENCE, hs256Token, ISSUER, NOW_MS } from '../test-helpers/jwt-fixtures.js';
@@ -42,7 +43,7 @@ async function settle(run: () => unknown): Promise<string> {
 }
 
 describe.each(WRAPS)('a %s wrapper runs as written', (_name, wrap) => {
-  it('of an authenticator, called by the adapters through authenticateNow()', async () => {
+  it('of an authenticator, called by the adapters through authenticateAwaitable()', async () => {
     const base = createAuthenticator({ now: () => NOW_MS, methods: [keyMethod(), jwtMethod()] });
     let calls = 0;
     const wrapped = wrap(base, {
@@ -57,8 +58,10 @@ describe.each(WRAPS)('a %s wrapper runs as written', (_name, wrap) => {
     } as Partial<Authenticator>) as Authenticator;
     // Warm the caches, so the base object alone would answer at once.
     await base.authenticate(key);
-    expect(await settle(() => authenticateNow(wrapped, key))).toBe(AuthErrorCodes.API_KEY_INVALID);
-    expect(await settle(() => authenticateNow(wrapped, bearer(hs256Token(secret))))).toBe(
+    expect(await settle(() => authenticateAwaitable(wrapped, key))).toBe(
+      AuthErrorCodes.API_KEY_INVALID,
+    );
+    expect(await settle(() => authenticateAwaitable(wrapped, bearer(hs256Token(secret))))).toBe(
       'ok user-1',
     );
     expect(calls).toBe(2);
@@ -78,7 +81,9 @@ describe.each(WRAPS)('a %s wrapper runs as written', (_name, wrap) => {
     const wrapped = wrap(base, { verify } as Partial<Method>) as Method;
     const auth = createAuthenticator({ now: () => NOW_MS, methods: [wrapped] });
     expect(await settle(() => auth.authenticate(view))).toBe(AuthErrorCodes.API_KEY_INVALID);
-    expect(await settle(() => authenticateNow(auth, view))).toBe(AuthErrorCodes.API_KEY_INVALID);
+    expect(await settle(() => authenticateAwaitable(auth, view))).toBe(
+      AuthErrorCodes.API_KEY_INVALID,
+    );
     expect(calls).toBe(2);
   });
 });
@@ -87,12 +92,12 @@ describe('the fast path', () => {
   it('still answers at once for the objects core made, and for copies that keep their code', () => {
     const base = createAuthenticator({ now: () => NOW_MS, methods: [jwtMethod()] });
     const token = bearer(hs256Token(secret));
-    expect(authenticateNow(base, token)).toMatchObject({ subject: 'user-1' });
+    expect(authenticateAwaitable(base, token)).toMatchObject({ subject: 'user-1' });
     // A copy that overrides nothing runs the same code: the fast path stays.
-    expect(authenticateNow({ ...base }, token)).toMatchObject({ subject: 'user-1' });
+    expect(authenticateAwaitable({ ...base }, token)).toMatchObject({ subject: 'user-1' });
     const method = jwtMethod();
     const copied = createAuthenticator({ now: () => NOW_MS, methods: [{ ...method }] });
-    expect(authenticateNow(copied, token)).toMatchObject({ subject: 'user-1' });
+    expect(authenticateAwaitable(copied, token)).toMatchObject({ subject: 'user-1' });
   });
 
   it('is not kept by an object whose authenticate() was replaced in place', async () => {
@@ -100,6 +105,6 @@ describe('the fast path', () => {
       -readonly [K in keyof Authenticator]: Authenticator[K];
     };
     auth.authenticate = async () => null;
-    expect(await authenticateNow(auth, bearer(hs256Token(secret)))).toBeNull();
+    expect(await authenticateAwaitable(auth, bearer(hs256Token(secret)))).toBeNull();
   });
 });

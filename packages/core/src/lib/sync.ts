@@ -1,80 +1,94 @@
-// The synchronous faces of authentication, private to core. Most requests are decided without
-// waiting on anything (a cached token, a cached API key record, a malformed header), and each
-// promise between the adapter and the verifier costs a turn of the microtask queue: these let an
-// adapter take the answer at once and keep promises for real waits.
+// The awaitable faces of authentication, private to core: the `authenticate()` and `verify()`
+// core makes are async functions, and each has a twin that answers with an `Awaitable` (see
+// awaitable.ts), so an adapter can take a cached answer at once and keep promises for real waits.
 //
 // A fast path is an optimisation of the functions core made, never a reason to skip code a user
-// wrapped around them. Each synchronous face is therefore found from the very public function it
+// wrapped around them. Each awaitable face is therefore found from the very public function it
 // stands for (`authenticate`, `verify`), in a module-private WeakMap: an object that replaces that
 // function (`{ ...authenticator, authenticate: mine }`, `Object.assign`, `Object.create`, an
 // assignment in place) finds nothing and is called as written; a copy that keeps it runs the same
 // code either way. Nothing here sits on the objects, so nothing can be copied along with them.
 import type { RequestView } from '../request.js';
 import type { Authenticator, Method, Principal, VerifyContext } from '../types.js';
-
-/** A principal now, or a native promise of one. */
-export type Now<T> = T | Promise<T>;
-
-/** A method's `verify()` that answers directly when it can (a principal, or a throw). */
-export type VerifyNow = (value: string, ctx: VerifyContext) => Now<Principal>;
-/** An authenticator's `authenticate()` that answers directly when it can. */
-export type Attempt = (
-  request: RequestView,
-  options?: { optional?: boolean },
-) => Now<Principal | null>;
-
-const verifiers = new WeakMap<Method['verify'], VerifyNow>();
-const attempts = new WeakMap<Authenticator['authenticate'], Attempt>();
+import type { Awaitable } from './awaitable.js';
 
 /**
- * A method's public `verify()`, made from its synchronous face and known to core as such.
+ * A method's `verify()` that answers directly when it can (a principal, or a throw).
  *
  * @example
  * ```ts
- * return { type: 'jwt', ..., verify: verifyFrom(verifyNow) };
+ * const verifyAwaitable: AwaitableVerify = (value, ctx) => cached.get(value) ?? lookup(value);
  * ```
  */
-export function verifyFrom(now: VerifyNow): Method['verify'] {
-  const verify = async (value: string, ctx: VerifyContext) => now(value, ctx);
-  verifiers.set(verify, now);
+export type AwaitableVerify = (value: string, ctx: VerifyContext) => Awaitable<Principal>;
+
+/**
+ * An authenticator's `authenticate()` that answers directly when it can.
+ *
+ * @example
+ * ```ts
+ * const attempt: AwaitableAuthenticate = (request, options) => …;
+ * ```
+ */
+export type AwaitableAuthenticate = (
+  request: RequestView,
+  options?: { optional?: boolean },
+) => Awaitable<Principal | null>;
+
+const verifiers = new WeakMap<Method['verify'], AwaitableVerify>();
+const attempts = new WeakMap<Authenticator['authenticate'], AwaitableAuthenticate>();
+
+/**
+ * A method's public `verify()`, made from its awaitable face and known to core as such.
+ *
+ * @example
+ * ```ts
+ * return { type: 'jwt', ..., verify: verifyFrom(verifyAwaitable) };
+ * ```
+ */
+export function verifyFrom(awaitable: AwaitableVerify): Method['verify'] {
+  const verify = async (value: string, ctx: VerifyContext) => awaitable(value, ctx);
+  verifiers.set(verify, awaitable);
   return verify;
 }
 
 /**
- * The synchronous face of a `verify()` made by {@link verifyFrom}, or `undefined` for any other.
+ * The awaitable face of a `verify()` made by {@link verifyFrom}, or `undefined` for any other.
  *
  * @example
  * ```ts
- * const now = verifyNowOf(method.verify);
+ * const direct = awaitableVerifyOf(method.verify);
  * ```
  */
-export function verifyNowOf(verify: Method['verify']): VerifyNow | undefined {
+export function awaitableVerifyOf(verify: Method['verify']): AwaitableVerify | undefined {
   return verifiers.get(verify);
 }
 
 /**
- * An authenticator's public `authenticate()`, made from its synchronous face and known to core.
+ * An authenticator's public `authenticate()`, made from its awaitable face and known to core.
  *
  * @example
  * ```ts
  * const authenticator = { realm, authenticate: authenticateFrom(attempt) };
  * ```
  */
-export function authenticateFrom(attempt: Attempt): Authenticator['authenticate'] {
+export function authenticateFrom(awaitable: AwaitableAuthenticate): Authenticator['authenticate'] {
   const authenticate = async (request: RequestView, options?: { optional?: boolean }) =>
-    attempt(request, options);
-  attempts.set(authenticate, attempt);
+    awaitable(request, options);
+  attempts.set(authenticate, awaitable);
   return authenticate;
 }
 
 /**
- * The synchronous face of an `authenticate()` made by {@link authenticateFrom}, or `undefined`.
+ * The awaitable face of an `authenticate()` made by {@link authenticateFrom}, or `undefined`.
  *
  * @example
  * ```ts
- * const attempt = attemptOf(authenticator.authenticate);
+ * const attempt = awaitableAuthenticateOf(authenticator.authenticate);
  * ```
  */
-export function attemptOf(authenticate: Authenticator['authenticate']): Attempt | undefined {
+export function awaitableAuthenticateOf(
+  authenticate: Authenticator['authenticate'],
+): AwaitableAuthenticate | undefined {
   return attempts.get(authenticate);
 }

@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
-import { type ApiKeyOptions, apiKey, type LookupResult } from '../api-key/api-key.js';
+import { apiKey } from '../api-key/api-key.js';
 import { generateApiKey } from '../api-key/generate.js';
-import type { ApiKeyRecord, VerifyContext } from '../types.js';
+import type { ApiKeyOptions, ApiKeyRecord, LookupResult } from '../api-key/types.js';
+import type { VerifyContext } from '../types.js';
 
 /** The frozen start of the API key suites' clock. */
 export const T0 = Date.UTC(2030, 0, 1);

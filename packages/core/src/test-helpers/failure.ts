@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { AuthError } from '../errors.js';
+import { AuthError } from '../auth-error.js';
 
 /** The AuthError `promise` rejects with; fails the test if it resolves or rejects otherwise. */
 export async function failure(promise: Promise<unknown>): Promise<AuthError> {

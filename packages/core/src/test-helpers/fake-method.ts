@@ -1,4 +1,5 @@
-import { AuthErrorCodes, invalidToken } from '../errors.js';
+import { AuthErrorCodes } from '../error-codes.js';
+import { invalidToken } from '../errors.js';
 import { withDetail } from '../lib/detail.js';
 import type { CredentialSource, Method, Principal, VerifyContext } from '../types.js';
 
@@ -20,7 +21,7 @@ export function fakeMethod(
     headers: options.headers ?? [],
     cookies: options.cookies ?? [],
     seen,
-    claims: (value, source) => {
+    recognizes: (value, source) => {
       seen.push({ value, source });
       return value.startsWith(`${prefix}-`) || value.startsWith('bad-');
     },

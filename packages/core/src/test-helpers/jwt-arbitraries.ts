@@ -9,7 +9,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import fc from 'fast-check';
-import type { Algorithm } from '../jwt/algorithms.js';
+import type { Algorithm } from '../crypto/types.js';
 import { AUDIENCE, b64, ISSUER, NOW } from './jwt-fixtures.js';
 
 export interface Keyed {

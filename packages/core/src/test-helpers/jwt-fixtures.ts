@@ -3,9 +3,9 @@ import { createHmac } from 'node:crypto';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { expect } from 'vitest';
 import * as node from '../crypto/node.js';
+import type { Algorithm } from '../crypto/types.js';
 import * as web from '../crypto/web.js';
-import type { Algorithm } from '../jwt/algorithms.js';
-import type { JwtOptions } from '../jwt/jwt.js';
+import type { JwtOptions } from '../jwt/types.js';
 import type { VerifyContext } from '../types.js';
 
 /** Both crypto implementations; every verifier test runs on each. */

@@ -1,39 +1,53 @@
-import { type Authenticator, apiKey, createAuthenticator, jwt } from '@portcullis/core';
-import { describe, expect, it } from 'vitest';
+import { apiKey, createAuthenticator, jwt } from '@portcullis/core';
+import type { AppFactory, AppSpec, RequestHeaders } from '@portcullis/test-kit';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeAuthenticator } from '../fake-authenticator.js';
 import { createKeyStore } from '../key-store.js';
 import { testPrincipal } from '../principal.js';
 import { BROKEN_TOKEN_KINDS, createTestIssuer } from '../test-issuer.js';
 
-/** One answer, whatever the framework. */
-export interface Answer {
-  status: number;
-  challenge: string | null;
-  body: unknown;
-}
-
 /**
- * Builds an app on one framework with `authenticate(authenticator)` and two routes:
- * GET /invoices behind `requireScope('billing:read')`, answering `{ subject, scopes }` from the
- * framework's principal, and GET /maybe behind `authenticate(…, { optional: true })`, answering
- * `{ subject }` or `{ subject: null }`. Returns a function that sends a GET with headers.
+ * The app on every framework (the test kit's harness): GET /invoices behind `authenticate()` and
+ * `requireScope('billing:read')`, GET /maybe behind `authenticate(…, { optional: true })`, each
+ * answering `{ auth: { subject, scopes, … } }` or `{ auth: null }` from the framework's principal.
  */
-export type MakeClient = (
-  authenticator: Authenticator,
-) => (path: string, headers?: Record<string, string>) => Promise<Answer>;
+const APP: AppSpec = {
+  routes: [
+    { path: '/invoices', requireScope: ['billing:read'] },
+    { path: '/maybe', auth: { optional: true } },
+  ],
+};
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The same assertions for every framework, so the three test files differ only in wiring. */
-export function describeHelpers(framework: string, makeClient: MakeClient): void {
+export function describeHelpers(framework: string, factory: AppFactory): void {
   describe(`@portcullis/testing with ${framework}`, () => {
+    const closing: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const close of closing.splice(0)) await close();
+    });
+    /** A GET client for the app over `authenticator`: status, challenge and JSON body. */
+    const makeClient = (authenticator: Parameters<AppFactory>[0]) => {
+      const target = factory(authenticator, APP);
+      closing.push(async () => (await target).close());
+      return async (path: string, headers?: RequestHeaders) => {
+        const res = await (await target).get(path, headers);
+        return {
+          status: res.status,
+          challenge: res.headers['www-authenticate'] ?? null,
+          body: res.json,
+        };
+      };
+    };
+
     it('createTestIssuer: a signed token passes, a token without the scope gets 403', async () => {
       const issuer = await createTestIssuer();
       const get = makeClient(createAuthenticator({ methods: [jwt(issuer.jwtOptions)] }));
       const ok = await get('/invoices', bearer(await issuer.sign({ scope: 'billing:read' })));
       expect(ok).toMatchObject({
         status: 200,
-        body: { subject: 'test-subject', scopes: ['billing:read'] },
+        body: { auth: { subject: 'test-subject', scopes: ['billing:read'] } },
       });
       const denied = await get('/invoices', bearer(await issuer.sign({ scope: 'billing:write' })));
       expect(denied.status).toBe(403);
@@ -60,7 +74,7 @@ export function describeHelpers(framework: string, makeClient: MakeClient): void
       const { key, id } = store.add({ subject: 'svc-billing', scopes: ['billing:read'] });
       expect(await get('/invoices', { 'x-api-key': key })).toMatchObject({
         status: 200,
-        body: { subject: 'svc-billing', scopes: ['billing:read'] },
+        body: { auth: { subject: 'svc-billing', scopes: ['billing:read'] } },
       });
       store.revoke(id);
       const revoked = await get('/invoices', { 'x-api-key': key });
@@ -74,9 +88,12 @@ export function describeHelpers(framework: string, makeClient: MakeClient): void
       );
       expect(await get('/invoices')).toMatchObject({
         status: 200,
-        body: { subject: 'agent-7', scopes: ['billing:read'] },
+        body: { auth: { subject: 'agent-7', scopes: ['billing:read'] } },
       });
-      expect(await get('/maybe')).toMatchObject({ status: 200, body: { subject: 'agent-7' } });
+      expect(await get('/maybe')).toMatchObject({
+        status: 200,
+        body: { auth: { subject: 'agent-7' } },
+      });
     });
 
     it('fakeAuthenticator: the real requireScope still answers 403', async () => {
@@ -92,7 +109,7 @@ export function describeHelpers(framework: string, makeClient: MakeClient): void
         status: 401,
         challenge: 'Bearer realm="billing"',
       });
-      expect(await get('/maybe')).toMatchObject({ status: 200, body: { subject: null } });
+      expect(await get('/maybe')).toMatchObject({ status: 200, body: { auth: null } });
     });
   });
 }

@@ -1,0 +1,150 @@
+// `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
+// its peers and raw node:crypto, then the cache memory figures. `--http` (or `http`): requests/s
+// of real servers on 127.0.0.1 driven by autocannon. See README.md.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { describe, describeLines } from './lib/machine.js';
+import { loadPortcullis } from './lib/portcullis.js';
+import { renderSummary } from './lib/summary.js';
+import { microTargets } from './lib/targets.js';
+import { renderMemory, runMemory } from './memory.js';
+import { renderApiKeys, runApiKeys } from './micro/api-key.js';
+import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
+
+const USAGE = `usage: node --expose-gc run.js [http|--http] [--quick] [--markdown]
+                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE] [--from=FILE]`;
+
+function parseArgs(argv) {
+  const opts = { mode: 'micro', quick: false, markdown: false, memory: true, quiet: false };
+  for (const arg of argv) {
+    if (arg === '--') continue; // `pnpm bench -- --quick` passes the separator through
+    if (arg === 'http' || arg === '--http') opts.mode = 'http';
+    else if (arg === '--quick') opts.quick = true;
+    else if (arg === '--markdown') opts.markdown = true;
+    else if (arg === '--no-memory') opts.memory = false;
+    else if (arg === '--quiet') opts.quiet = true;
+    else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
+    else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
+    else if (arg.startsWith('--from=')) opts.from = arg.slice(7);
+    else if (arg.startsWith('--rounds=')) opts.rounds = Number(arg.slice(9));
+    else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${arg}\n${USAGE}`);
+      process.exit(2);
+    }
+  }
+  opts.rounds ??= opts.mode === 'http' ? (opts.quick ? 2 : 8) : opts.quick ? 1 : 2;
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) {
+    console.error(`--rounds must be a positive integer\n${USAGE}`);
+    process.exit(2);
+  }
+  return opts;
+}
+
+/** The load average; at the end of a run it includes the run itself, so no warning then. */
+function load(warn = true) {
+  const [one, five] = os.loadavg();
+  const busy = warn && one > os.cpus().length * 0.5;
+  return `load average ${one.toFixed(2)} (1 min), ${five.toFixed(2)} (5 min)${busy ? ' — the machine is busy: expect noisy numbers' : ''}`;
+}
+
+function section(title, { table, notes }, markdown = false) {
+  console.log(markdown ? `\n#### ${title}\n` : `\n${title}\n`);
+  console.log(table);
+  for (const note of notes) console.log(`  n/a — ${note}`);
+}
+
+function printMicro({ results, apiKeys, memory }, opts) {
+  for (const r of results) {
+    section(
+      `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
+      renderAlgorithm(r, opts.markdown),
+      opts.markdown,
+    );
+  }
+  if (apiKeys) {
+    section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown), opts.markdown);
+  }
+  if (memory) {
+    section(
+      'Cache memory — heapUsed delta after gc',
+      renderMemory(memory, opts.markdown),
+      opts.markdown,
+    );
+  }
+  section(
+    'Summary — first-seen µs/op (× raw node:crypto), Portcullis core authenticate() with cache: false; repeated = same token, default caches',
+    renderSummary(results, apiKeys, opts.markdown),
+    opts.markdown,
+  );
+}
+
+function printTargets(lines) {
+  console.log(
+    '\nTargets (issue "Speed"; ratios from paired A/B timing, absolute limits from the lowest median)\n',
+  );
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+async function micro(opts, log) {
+  const pc = await loadPortcullis();
+  const started = Date.now();
+  const results = await runMicro(pc, opts, log);
+  const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
+  const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
+  printMicro({ results, apiKeys, memory }, opts);
+  const targets = await microTargets(results, apiKeys, log, { quick: opts.quick });
+  printTargets(targets.lines);
+  for (const r of results) for (const row of r.rows) delete row.timed;
+  closeMicro();
+  console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return { results, apiKeys, memory, targets };
+}
+
+/** Print a run saved with --json again (say, as Markdown), without measuring anything. */
+async function replay(opts) {
+  const saved = JSON.parse(readFileSync(opts.from, 'utf8'));
+  const m = saved.machine;
+  console.log(`Saved run (${opts.from})`);
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`);
+  console.log(`node ${m.node} (OpenSSL ${m.openssl})`);
+  const versions = Object.entries(m.versions).map(([n, v]) => `${n} ${v}`);
+  console.log(`packages: ${versions.join(', ')}`);
+  if (m.load) console.log(`load at start: ${m.load.start}; at end: ${m.load.end}`);
+  if (saved.settings) {
+    const { printHttp } = await import('./http/run-http.js');
+    printHttp(saved, opts);
+  } else {
+    printMicro(saved, opts);
+    printTargets(saved.targets?.lines ?? []);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.from) return replay(opts);
+  const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
+  console.log(
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}, ${opts.rounds} round(s), lowest median kept)`,
+  );
+  for (const l of describeLines()) console.log(l);
+  const loadAtStart = load();
+  console.log(`at start: ${loadAtStart}`);
+  let out;
+  if (opts.mode === 'http') {
+    const { runHttp } = await import('./http/run-http.js');
+    out = await runHttp(opts, log);
+  } else {
+    out = await micro(opts, log);
+  }
+  const loadAtEnd = load(false);
+  console.log(`at end: ${loadAtEnd}`);
+  if (opts.json) {
+    const machine = { ...describe(), load: { start: loadAtStart, end: loadAtEnd } };
+    writeFileSync(opts.json, JSON.stringify({ machine, ...out }, null, 2));
+  }
+}
+
+await main();

@@ -1,0 +1,28 @@
+// @portcullis/core/adapter: what an adapter author needs and an application does not. Request
+// views, credential extraction, challenges, the error factories, the awaitable control flow, and
+// what `authenticate()` records for the scope guards. Application code never imports this path.
+export { invalidApiKey } from '../api-key/errors.js';
+export type { ChallengeParts } from '../challenge.js';
+export { buildChallenge } from '../challenge.js';
+export type { AuthErrorResponse } from '../error-response.js';
+export { errorResponse } from '../error-response.js';
+export {
+  insufficientScope,
+  invalidRequest,
+  invalidToken,
+  noCredentials,
+  serverError,
+  unavailable,
+} from '../errors.js';
+export type { ExtractConfig, Extracted } from '../extract.js';
+export { extractCredential } from '../extract.js';
+export type { Awaitable } from '../lib/awaitable.js';
+export { isPromiseLike } from '../lib/awaitable.js';
+export { checkOptions } from '../lib/options.js';
+export type { NodeRequestLike, RequestView } from '../request.js';
+export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from '../request.js';
+export { authenticateAwaitable, authenticateThen } from './authenticate-then.js';
+export { adapterOptions } from './options.js';
+export { recallAuth, rememberAuth } from './request-auth.js';
+export { scopeGuard } from './scope-guard.js';
+export type { AdapterOptions, AuthState, ErrorsMode, RequestAuth } from './types.js';

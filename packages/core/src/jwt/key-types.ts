@@ -1,2 +1,0 @@
-export type { KeyObject } from 'node:crypto';
-export type { JWK } from 'jose';

@@ -1,0 +1,142 @@
+// The public types of JWT verification: the options of `jwt()` and of its remote key set, the
+// method it makes, and the deny-list it may consult.
+import type { Algorithm, JWK, KeyObject } from '../crypto/types.js';
+import type { JWTPayload, Method } from '../types.js';
+
+/**
+ * Options of the remote key set, when `jwks` is a URL. A fetch that fails (timeout, HTTP error,
+ * redirect, too large, not a key set) keeps the cached keys in service; with none cached, requests
+ * answer 503 `ERR_JWKS_UNAVAILABLE` (its `cause` is the underlying error; the audit reason says
+ * which: `jwks_http_status`, `jwks_unreachable`, `jwks_timeout` or `jwks_invalid`). A failed fetch
+ * is retried after 1 s, 2 s, 4 s, … up to `cooldown`, and at most 4 s apart while no key set is
+ * loaded. Redirects are never followed.
+ *
+ * @example
+ * ```ts
+ * jwt({ ..., jwks: 'https://id.example.com/jwks.json', jwksOptions: { timeout: 2_000, cooldown: 10_000 } });
+ * ```
+ */
+export interface JwksOptions {
+  /** Milliseconds before a fetch is abandoned. Default 5,000. */
+  timeout?: number;
+  /** Milliseconds between refetches caused by an unknown `kid`, and the longest wait before retrying a failed fetch. Default 30,000. */
+  cooldown?: number;
+  /** Milliseconds a fetched key set is fresh; after that it is refetched, and served stale while the fetch fails. Default 600,000. */
+  cacheMaxAge?: number;
+  /** Largest key set accepted, in bytes. Default 512 KiB. */
+  maxBytes?: number;
+  /** Extra request headers (say, for an internal gateway). */
+  headers?: Record<string, string>;
+  /**
+   * Accept a plain `http:` key set URL on a host other than localhost. Default `false`: keys
+   * fetched in the clear can be swapped by anyone on the path.
+   */
+  allowHttp?: boolean;
+  /** The fetch to use. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Options of {@link jwt}. Every mistake throws a `TypeError` at construction.
+ *
+ * @example
+ * ```ts
+ * const options: JwtOptions = { algorithms: ['ES256'], issuer: 'https://id.example.com/', audience: 'api', publicKey: pem };
+ * ```
+ */
+export interface JwtOptions {
+  /** The algorithms accepted, pinned. Required; `none` is refused. */
+  algorithms: readonly Algorithm[];
+  /** The exact `iss` accepted (one of several). Required. */
+  issuer: string | readonly string[];
+  /** An audience that `aud` must contain (one of several). Required. */
+  audience: string | readonly string[];
+  /** HMAC secret (HS*): at least as many bytes as the hash (32 for HS256). */
+  secret?: string | Uint8Array | KeyObject;
+  /** A public key: PEM (SPKI or certificate), JWK, KeyObject or CryptoKey. */
+  publicKey?: string | JWK | KeyObject | CryptoKey;
+  /** A key set: a URL to fetch, or a local `{ keys: [...] }`. */
+  jwks?: URL | string | { keys: JWK[] };
+  /** Remote key set tuning, when `jwks` is a URL. */
+  jwksOptions?: JwksOptions;
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 5; at most 300. */
+  clockTolerance?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds (then `iat` is required). */
+  maxTokenAge?: number;
+  /** Claims that must be present, besides `exp`, `iss`, `aud` and `sub`. */
+  requiredClaims?: readonly string[];
+  /** Required `typ` header, compared as a media type (`at+jwt` also accepts `application/at+jwt`). */
+  typ?: string;
+  /** Revoked token ids. With a deny-list, tokens without `jti` (or with an empty one) are refused. */
+  denyList?: DenyList;
+  /** An extra revocation check for custom stores; throwing answers 503. */
+  isRevoked?: (jti: string, claims: JWTPayload) => boolean | Promise<boolean>;
+  /**
+   * Milliseconds to wait for an asynchronous `denyList.isRevoked()` or `isRevoked()` before
+   * answering 503 `ERR_DENY_LIST_FAILED` (never "not revoked"). Default 5,000.
+   */
+  revocationTimeout?: number;
+  /** The claim scopes come from: `scope` (space-delimited string, default), `scp` or `permissions` (arrays), or another. */
+  scopeClaim?: 'scope' | 'scp' | 'permissions' | (string & {});
+  /** The claim that names the tenant, if any. */
+  tenantClaim?: string;
+  /** The claim that names the subject. Default `sub`. */
+  subjectClaim?: string;
+  /**
+   * Cache of verified tokens, keyed by the exact token: at most `max` tokens (default 10,000) and
+   * `maxBytes` of token text (default 8 MiB). An entry is never used past the token's `exp`, nor
+   * once a key set refresh dropped or changed the key that verified it. `false` turns it off.
+   */
+  cache?: { max?: number; maxBytes?: number } | false;
+  /** Largest token accepted, in characters, checked before any parsing. Default 8,192. */
+  maxTokenLength?: number;
+  /** A cookie to read the token from, besides `Authorization: Bearer`. */
+  cookie?: string;
+}
+
+/**
+ * The method `jwt()` returns. Verified tokens are cached (per method, by exact token string) from
+ * their second sighting; a cache hit still checks the clock, the deny-list, and that the key which
+ * verified the token still serves its `alg` and `kid`.
+ *
+ * @example
+ * ```ts
+ * const tokens: JwtMethod = jwt(options);
+ * keys.onRotate(() => tokens.clearCache());
+ * ```
+ */
+export interface JwtMethod extends Method {
+  readonly type: 'jwt';
+  /** Forget every cached verification (say, after rotating keys). */
+  clearCache(): void;
+}
+
+/**
+ * A store of revoked JWT ids. Revocation is by `jti`, so a revoked token stays rejected
+ * however its signature is re-encoded.
+ *
+ * @example
+ * ```ts
+ * const denyList = memoryDenyList();
+ * await denyList.revoke(claims.jti, claims.exp);
+ * ```
+ */
+export interface DenyList {
+  /** Revoke `jti` until `expiresAt` (a Date or epoch seconds), after which the token is expired anyway. */
+  revoke(jti: string, expiresAt: Date | number): void | Promise<void>;
+  /** Whether `jti` is revoked. A store that cannot answer must throw, never answer `false`. */
+  isRevoked(jti: string): boolean | Promise<boolean>;
+}
+
+/**
+ * Options of {@link memoryDenyList}.
+ *
+ * @example
+ * ```ts
+ * const denyList = memoryDenyList({ now: () => clock.now() });
+ * ```
+ */
+export interface MemoryDenyListOptions {
+  /** The clock, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+}

@@ -1,0 +1,154 @@
+import { getRequestListener } from '@hono/node-server';
+import type { Authenticator, Principal } from '@portcullis/core';
+import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { inMemory, listen, type Target } from './http.js';
+import {
+  type Adapter,
+  type AppFactory,
+  type AppSpec,
+  type AuthOptions,
+  answerAuth,
+  ESCAPED_STATUS,
+  escapedBody,
+  type Route,
+} from './routes.js';
+
+/** What `withAuth()`'s options take besides `authenticate()`'s. */
+interface WithAuthOptions extends Omit<AuthOptions, 'optional'> {
+  requireScope?: string[];
+  requireAnyScope?: string[];
+}
+
+type RouteHandler = (c: Context) => Response | Promise<Response>;
+
+/** @portcullis/hono: the three names, and `withAuth()` (typed apart for optional routes). */
+export interface HonoAdapter extends Adapter<MiddlewareHandler> {
+  withAuth(
+    authenticator: Authenticator,
+    handler: RouteHandler,
+    options: WithAuthOptions & { optional: true },
+  ): Handler;
+  withAuth(
+    authenticator: Authenticator,
+    handler: RouteHandler,
+    options?: WithAuthOptions & { optional?: false },
+  ): Handler;
+}
+
+const principalOf = (c: Context) => (c.var as { auth?: Principal }).auth;
+
+function handlerOf(spec: AppSpec, route: Route) {
+  const answer = spec.answer ?? answerAuth;
+  return (c: Context) => {
+    route.touch?.(principalOf(c));
+    return c.json(answer(principalOf(c)) as object);
+  };
+}
+
+/** The route as middleware: forge, `authenticate()`, the guards, the handler. */
+function middlewareRoute(
+  app: Hono,
+  adapter: Adapter<MiddlewareHandler>,
+  authenticator: Authenticator,
+  spec: AppSpec,
+  route: Route,
+) {
+  const chain: MiddlewareHandler[] = [];
+  if (route.forge !== undefined) {
+    const forged = route.forge;
+    chain.push(async (c, next) => {
+      c.set('auth' as never, forged as never);
+      await next();
+    });
+  }
+  if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
+  if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
+  if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+  app.on('GET', [route.path], ...chain, handlerOf(spec, route));
+}
+
+function onErrors(app: Hono, spec: AppSpec): Hono {
+  if (spec.catchErrors) {
+    app.onError((err, c) => {
+      // Hono's way to answer from a middleware (the adapter's default `errors: 'throw'`).
+      if (err instanceof HTTPException) return err.getResponse();
+      c.header('x-escaped', '1');
+      return c.json(escapedBody(err), ESCAPED_STATUS);
+    });
+  }
+  return app;
+}
+
+/**
+ * A Hono app with the spec's routes, mounted with `adapter`'s middleware.
+ *
+ * @example
+ * ```ts
+ * const app = honoApp(adapter, fakeKeysAuthenticator(), { routes: [{ path: '/me' }] });
+ * ```
+ */
+export function honoApp(
+  adapter: Adapter<MiddlewareHandler>,
+  authenticator: Authenticator,
+  spec: AppSpec,
+): Hono {
+  const app = new Hono();
+  for (const route of spec.routes) middlewareRoute(app, adapter, authenticator, spec, route);
+  return onErrors(app, spec);
+}
+
+/**
+ * The same routes with no middleware: each one handler wrapped in `withAuth()`, the route's
+ * `auth` options and scopes passed to it. A route that forges a principal or mounts no
+ * `authenticate()` stays middleware, as withAuth() has no form for it.
+ *
+ * @example
+ * ```ts
+ * const app = honoWithAuthApp(adapter, fakeKeysAuthenticator(), { routes: [{ path: '/me' }] });
+ * ```
+ */
+export function honoWithAuthApp(
+  adapter: HonoAdapter,
+  authenticator: Authenticator,
+  spec: AppSpec,
+): Hono {
+  const app = new Hono();
+  for (const route of spec.routes) {
+    if (route.auth === false || route.forge !== undefined) {
+      middlewareRoute(app, adapter, authenticator, spec, route);
+      continue;
+    }
+    const { optional, ...auth } = route.auth ?? {};
+    const options: WithAuthOptions = auth;
+    if (route.requireScope) options.requireScope = [...route.requireScope];
+    if (route.requireAnyScope) options.requireAnyScope = [...route.requireAnyScope];
+    const handler = handlerOf(spec, route);
+    app.get(
+      route.path,
+      optional === true
+        ? adapter.withAuth(authenticator, handler, { ...options, optional })
+        : adapter.withAuth(authenticator, handler, options),
+    );
+  }
+  return onErrors(app, spec);
+}
+
+/**
+ * Hono in memory (`app.request()`), or on Node over real HTTP through @hono/node-server.
+ *
+ * @example
+ * ```ts
+ * const target = await honoTarget(hono, honoApp, 'node-server')(authenticator, { routes });
+ * ```
+ */
+export function honoTarget<A extends Adapter<MiddlewareHandler>>(
+  adapter: A,
+  build: (adapter: A, authenticator: Authenticator, spec: AppSpec) => Hono,
+  runtime: 'memory' | 'node-server' = 'memory',
+): AppFactory {
+  return async (authenticator, spec): Promise<Target> => {
+    const app = build(adapter, authenticator, spec);
+    return runtime === 'memory' ? inMemory(app) : listen(getRequestListener(app.fetch));
+  };
+}

@@ -1,0 +1,90 @@
+/// <reference path="./framework-aliases.d.ts" />
+import { Router } from '@koa/router';
+import type { Authenticator, Principal } from '@portcullis/core';
+import Koa, { type Middleware } from 'koa';
+import Koa2 from 'koa2';
+import { listen, type Target } from './http.js';
+import {
+  type Adapter,
+  type AppFactory,
+  type AppSpec,
+  answerAuth,
+  ESCAPED_STATUS,
+  escapedBody,
+} from './routes.js';
+
+/** Both majors, so a test runs on Koa 3 and on Koa 2. */
+export const KOAS: ReadonlyArray<readonly [string, () => Koa]> = [
+  ['Koa 3', () => new Koa()],
+  ['Koa 2', () => new Koa2()],
+];
+
+type State = { auth?: Principal };
+
+/**
+ * A quiet Koa app with the spec's routes on @koa/router, mounted with `adapter`'s middleware.
+ *
+ * @example
+ * ```ts
+ * const app = koaApp(adapter, fakeKeysAuthenticator(), { routes: [{ path: '/me' }] });
+ * ```
+ */
+export function koaApp(
+  adapter: Adapter<Middleware>,
+  authenticator: Authenticator,
+  spec: AppSpec,
+  make: () => Koa = () => new Koa(),
+): Koa {
+  const app = make();
+  app.silent = true;
+  const answer = spec.answer ?? answerAuth;
+  if (spec.catchErrors) {
+    app.use(async (ctx, next) => {
+      try {
+        await next();
+      } catch (err) {
+        ctx.status = ESCAPED_STATUS;
+        ctx.set('x-escaped', '1');
+        ctx.body = escapedBody(err);
+      }
+    });
+  }
+  const router = new Router();
+  for (const route of spec.routes) {
+    const chain: Middleware[] = [];
+    if (route.forge !== undefined) {
+      const forged = route.forge;
+      chain.push((ctx, next) => {
+        (ctx.state as State).auth = forged;
+        return next();
+      });
+    }
+    if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
+    if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
+    if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+    chain.push((ctx) => {
+      const principal = (ctx.state as State).auth;
+      route.touch?.(principal);
+      ctx.body = answer(principal);
+    });
+    router.get(route.path, ...chain);
+  }
+  app.use(router.routes());
+  return app;
+}
+
+/**
+ * An {@link AppFactory} for one Koa major, served over real HTTP.
+ *
+ * @example
+ * ```ts
+ * const target = await koaTarget(koa)(authenticator, { routes });
+ * ```
+ */
+export function koaTarget(
+  adapter: Adapter<Middleware>,
+  make: () => Koa = () => new Koa(),
+): AppFactory {
+  return (authenticator, spec): Promise<Target> =>
+    listen(koaApp(adapter, authenticator, spec, make).callback());
+}

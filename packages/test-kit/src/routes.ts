@@ -1,0 +1,78 @@
+import type { Authenticator, Principal } from '@portcullis/core';
+import type { Target } from './http.js';
+
+/** The options every adapter's `authenticate()` takes. */
+export interface AuthOptions {
+  optional?: boolean;
+  errors?: 'respond' | 'throw';
+}
+
+/**
+ * The three names every adapter package exports, as the harness mounts them. Pass the adapter's
+ * module (`import * as express from '@portcullis/express'`) or, in its own unit tests, its source.
+ */
+export interface Adapter<Middleware> {
+  authenticate(authenticator: Authenticator, options?: AuthOptions): Middleware;
+  requireScope(...scopes: string[]): Middleware;
+  requireAnyScope(...scopes: string[]): Middleware;
+}
+
+/** One route of a test app, the same on every framework. */
+export interface Route {
+  path: string;
+  /**
+   * `authenticate()`'s options (default `{}`), or `false` to mount none: a scope guard on its own
+   * must then fail closed.
+   */
+  auth?: AuthOptions | false;
+  /** Mount `requireScope(...scopes)` after `authenticate()`. */
+  requireScope?: readonly string[];
+  /** Mount `requireAnyScope(...scopes)` after that. */
+  requireAnyScope?: readonly string[];
+  /**
+   * Before the guards, attach this principal where the adapter would attach its own (`req.auth`,
+   * `ctx.state.auth`, `c.var.auth`), as other code might: the guards must not trust it.
+   */
+  forge?: Principal;
+  /** Runs on the principal the handler sees before it answers (to try to tamper with it, say). */
+  touch?: (principal: Principal | undefined) => void;
+}
+
+/** A test app: its routes, the handler's answer and what catches errors. */
+export interface AppSpec {
+  routes: readonly Route[];
+  /** The handler's JSON body from the principal it saw. Default {@link answerAuth}. */
+  answer?: (principal: Principal | undefined) => unknown;
+  /**
+   * Install an error handler that answers whatever reaches the framework's error flow with
+   * {@link ESCAPED_STATUS}, an `x-escaped: 1` header and `{ escaped: true, code, status }` from
+   * the error (Hono's `HTTPException`, its normal way to answer from a middleware, is answered as
+   * Hono would). Without it, the framework's own error handling answers.
+   */
+  catchErrors?: boolean;
+}
+
+/** The status of an answer from the {@link AppSpec.catchErrors} handler. */
+export const ESCAPED_STATUS = 418;
+
+/** Builds a running app on one framework. */
+export type AppFactory = (authenticator: Authenticator, spec: AppSpec) => Promise<Target>;
+
+/**
+ * The default handler body: the whole principal, or `null`.
+ *
+ * @example
+ * ```ts
+ * expect((await app.get('/me', { 'x-api-key': 'fk_admin' })).json).toMatchObject({ auth: { subject: 'admin' } });
+ * ```
+ */
+export const answerAuth = (principal: Principal | undefined) => ({ auth: principal ?? null });
+
+/** The body of an escaped error, from what it carries. */
+export function escapedBody(err: unknown) {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    status?: unknown;
+  };
+  return { escaped: true, code: e.code ?? null, status: e.status ?? null };
+}
