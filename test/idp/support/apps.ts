@@ -1,0 +1,151 @@
+// The same small API on Express, Koa and Hono, each on 127.0.0.1 at a port of its own, called
+// with fetch: `/me` needs any valid token, `/orders` the scope `orders:read`, `/orders/write` the
+// scope `orders:write`. Each answers what it saw of the principal.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { Router } from '@koa/router';
+import {
+  type AuthEvent,
+  type Authenticator,
+  createAuthenticator,
+  type Method,
+  type Principal,
+} from '@portcullis/core';
+import * as ex from '@portcullis/express';
+import * as ho from '@portcullis/hono';
+import * as ko from '@portcullis/koa';
+import express from 'express';
+import { Hono } from 'hono';
+import Koa from 'koa';
+
+/** The frameworks every case runs through. */
+export const ADAPTERS = ['Express', 'Koa', 'Hono'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+/** The routes of the API. */
+export type Route = '/me' | '/orders' | '/orders/write';
+
+/** What a route answers for an authenticated request. */
+export interface Seen {
+  subject: string;
+  scopes: string[];
+  client: unknown;
+}
+
+const seen = (p: Principal | undefined): Seen | undefined =>
+  p && { subject: p.subject, scopes: [...p.scopes], client: p.claims?.['client_id'] };
+
+function listenerFor(adapter: AdapterName, authenticator: Authenticator) {
+  switch (adapter) {
+    case 'Express': {
+      const app = express();
+      const auth = ex.authenticate(authenticator);
+      const handler: express.RequestHandler = (req, res) => {
+        res.json(seen(req.auth));
+      };
+      app.get('/me', auth, handler);
+      app.get('/orders', auth, ex.requireScope('orders:read'), handler);
+      app.get('/orders/write', auth, ex.requireScope('orders:write'), handler);
+      return app as RequestListener;
+    }
+    case 'Koa': {
+      const app = new Koa();
+      app.silent = true;
+      const router = new Router();
+      const auth = ko.authenticate(authenticator);
+      const handler = (ctx: Koa.Context) => {
+        ctx.body = seen(ctx.state.auth);
+      };
+      router.get('/me', auth, handler);
+      router.get('/orders', auth, ko.requireScope('orders:read'), handler);
+      router.get('/orders/write', auth, ko.requireScope('orders:write'), handler);
+      app.use(router.routes());
+      return app.callback();
+    }
+    case 'Hono': {
+      const app = new Hono();
+      const auth = ho.authenticate(authenticator);
+      app.get('/me', auth, (c) => c.json(seen(c.var.auth)));
+      app.get('/orders', auth, ho.requireScope('orders:read'), (c) => c.json(seen(c.var.auth)));
+      app.get('/orders/write', auth, ho.requireScope('orders:write'), (c) =>
+        c.json(seen(c.var.auth)),
+      );
+      return getRequestListener(app.fetch);
+    }
+  }
+}
+
+/** One answer of the API, with the audit event of the attempt. */
+export interface Answer {
+  status: number;
+  /** `WWW-Authenticate`, or `''`. */
+  challenge: string;
+  body: Record<string, unknown>;
+  /** The principal the route saw, on a 200. */
+  seen: Seen | undefined;
+  /** The `code` of the last audit event (`OK` on success). */
+  code: string | undefined;
+}
+
+/** A running API. */
+export interface Api {
+  readonly adapter: AdapterName;
+  readonly events: AuthEvent[];
+  /** `GET path` with `Authorization: Bearer <token>`. */
+  get(path: Route, token: string): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+/** What an API is built from: its methods, and optionally a clock (epoch ms). */
+export interface ApiOptions {
+  methods: Method[];
+  now?: () => number;
+}
+
+/**
+ * Start the API on `adapter` over a fresh authenticator.
+ *
+ * @example
+ * ```ts
+ * const api = await startApi('Koa', { methods: [jwt(options)] });
+ * expect((await api.get('/me', token)).status).toBe(200);
+ * ```
+ */
+export async function startApi(adapter: AdapterName, options: ApiOptions): Promise<Api> {
+  const events: AuthEvent[] = [];
+  const authenticator = createAuthenticator({
+    methods: options.methods,
+    ...(options.now && { now: options.now }),
+    onEvent: (e) => {
+      events.push(e);
+    },
+  });
+  const server: Server = createServer(listenerFor(adapter, authenticator));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    adapter,
+    events,
+    async get(path, token) {
+      const before = events.length;
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const text = await res.text();
+      const body = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+      return {
+        status: res.status,
+        challenge: res.headers.get('www-authenticate') ?? '',
+        body,
+        seen: res.status === 200 ? (body as unknown as Seen) : undefined,
+        code: events.slice(before).at(-1)?.code,
+      };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
