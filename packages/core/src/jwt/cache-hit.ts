@@ -38,7 +38,8 @@ export function timesHold(v: Verified, config: JwtConfig, now: number): boolean 
  */
 export interface CacheHit {
   config: JwtConfig;
-  source: KeySource;
+  /** Where the token's key is found again; `undefined` when the keys can never change. */
+  source: KeySource | undefined;
   /** The principal of a verification still valid, after the revocation check when configured. */
   serve(verified: Verified, realm: string): Awaitable<Principal>;
   /** Verify the token from scratch (after the key that verified it went away). */
@@ -66,6 +67,7 @@ export function answerFromCache(
 ): Awaitable<Principal> | undefined {
   const { verified, check } = hit;
   if (!timesHold(verified, deps.config, nowMs / 1000)) return undefined;
+  if (deps.source === undefined) return deps.serve(verified, ctx.realm);
   let current: Awaitable<SignatureCheck>;
   try {
     current = deps.source(hit.alg, hit.kid, nowMs, ctx.realm);

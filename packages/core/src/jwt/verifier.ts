@@ -67,7 +67,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     revoked === undefined ? jwtPrincipal(v) : revoked(v, realm).then(() => jwtPrincipal(v));
   const hits: CacheHit = {
     config,
-    source,
+    // Keys given as a secret, a public key or a local set never change: no need to ask again.
+    source: remote === undefined ? undefined : source,
     serve,
     verifyAfresh: (token, ctx) => verifyAwaitable(token, ctx),
     forget: (token) => cache?.delete(token),
