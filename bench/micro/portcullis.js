@@ -48,6 +48,28 @@ export function portcullisCases(pc) {
       check: (p) => typeof p?.subject === 'string',
     },
     {
+      // Several issuers in one authenticator: the bench issuer's method is the last of three, so
+      // each token is routed by its unverified `iss`. First-seen pays the payload decode and parse
+      // that routing needs; repeated tokens are routed from a memo, so this row should stay next
+      // to the single-issuer row above.
+      name: 'Portcullis core, 3 issuers (3 jwt() methods)',
+      group: 'portcullis',
+      key: 'core-issuers',
+      make: (keys, mode) => {
+        const core = need(pc.core);
+        const options = jwtOptions(keys, mode);
+        const auth = core.createAuthenticator({
+          methods: [
+            core.jwt({ ...options, issuer: 'https://eu.issuer.bench.local/' }),
+            core.jwt({ ...options, issuer: 'https://us.issuer.bench.local/' }),
+            core.jwt(options),
+          ],
+        });
+        return (token) => auth.authenticate(viewOf(core, token));
+      },
+      check: (p) => typeof p?.subject === 'string',
+    },
+    {
       // Cache on, but smaller than the token pool, so every call misses and inserts.
       name: 'Portcullis core, cache on, all misses',
       group: 'portcullis',

@@ -157,6 +157,14 @@ export const SCENARIOS: readonly Scenario[] = [
   refuse('revoked-jti token', '/me', (c) => bearer(c.revoked)),
   unavailable('JWKS unreachable', (c) => bearer(c.rs256), 'jwks-down'),
 
+  // Several issuers, one jwt() method each: a token goes to the method of its `iss`.
+  allow('two issuers: a token of the first', '/me', (c) => bearer(c.rs256), RS256_USER, 'issuers'),
+  allow('two issuers: a token of the second, routed to its method', '/me', (c) => bearer(c.partner), jwtUser('partner-svc', 'billing:read'), 'issuers'),
+  allow('two issuers: an API key still goes to apiKey()', '/me', (c) => key(c.keys.reader), READER, 'issuers'),
+  refuse('two issuers: iss names neither', '/me', (c) => bearer(c.unknownIssuer), 'issuers'),
+  refuse("two issuers: iss names the second, signed with the first's key", '/me', (c) => bearer(c.crossIssuer), 'issuers'),
+  refuse('two issuers: HS256 token', '/me', (c) => bearer(c.hs256), 'issuers'),
+
   // Malformed requests.
   malformed('two credentials (Bearer + x-api-key)', (c) => [...bearer(c.rs256), ...key(c.keys.reader)]),
   malformed('two Authorization headers', (c) => [...bearer(c.keys.reader), ...bearer(c.keys.reader)]),

@@ -15,6 +15,11 @@ export interface Credentials {
   broken: Record<BrokenTokenKind, string>;
   /** An unsigned (`alg: none`) token from the HS256 issuer. */
   hs256AlgNone: string;
+  /** A token of the second issuer (`ISSUER_2`), and tokens naming an issuer no method has, or
+   * naming the second issuer but signed with the first issuer's key. */
+  partner: string;
+  unknownIssuer: string;
+  crossIssuer: string;
 }
 
 /**
@@ -27,7 +32,7 @@ export interface Credentials {
  * ```
  */
 export async function mintCredentials(world: World): Promise<Credentials> {
-  const { rs256, es256, eddsa, hs256 } = world.issuers;
+  const { rs256, es256, eddsa, hs256, partner } = world.issuers;
   const broken = await Promise.all(
     BROKEN_TOKEN_KINDS.map(
       async (kind) => [kind, await rs256.sign({ scope: 'admin' }, { broken: kind })] as const,
@@ -49,5 +54,14 @@ export async function mintCredentials(world: World): Promise<Credentials> {
     ),
     broken: Object.fromEntries(broken) as Record<BrokenTokenKind, string>,
     hs256AlgNone: await hs256.sign({ scope: 'admin' }, { broken: 'alg-none' }),
+    partner: await partner.sign({ scope: 'billing:read' }, { subject: 'partner-svc' }),
+    unknownIssuer: await rs256.sign(
+      { iss: 'https://unknown.conformance.test/', scope: 'billing:read' },
+      { subject: 'user-rs256' },
+    ),
+    crossIssuer: await rs256.sign(
+      { iss: partner.issuer, scope: 'billing:read' },
+      { subject: 'user-rs256' },
+    ),
   };
 }

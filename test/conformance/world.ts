@@ -15,14 +15,23 @@ import { createKeyStore, createTestIssuer, type TestIssuer } from '@portcullis/t
 export const REALM = 'conformance';
 export const ISSUER = 'https://id.conformance.test/';
 export const AUDIENCE = 'https://api.conformance.test';
+/** The second issuer of the `issuers` setup (Keycloak-shaped: a realm path, no trailing slash). */
+export const ISSUER_2 = 'https://sso.conformance.test/realms/partners';
 export const PREFIX = 'pcs';
 /** The frozen clock every authenticator, key store and token is relative to (epoch ms). */
 export const NOW = Date.now();
 export const NOW_S = Math.floor(NOW / 1000);
 
 /** Which authenticator configuration a scenario runs against. */
-export type Setup = 'main' | 'hmac' | 'jwks-down' | 'lookup-down' | 'faulty';
-export const SETUPS: readonly Setup[] = ['main', 'hmac', 'jwks-down', 'lookup-down', 'faulty'];
+export type Setup = 'main' | 'hmac' | 'jwks-down' | 'lookup-down' | 'faulty' | 'issuers';
+export const SETUPS: readonly Setup[] = [
+  'main',
+  'hmac',
+  'jwks-down',
+  'lookup-down',
+  'faulty',
+  'issuers',
+];
 
 /** The test issuers whose tokens the scenarios send: one key each, one issuer and audience. */
 export interface Issuers {
@@ -30,6 +39,8 @@ export interface Issuers {
   es256: TestIssuer;
   eddsa: TestIssuer;
   hs256: TestIssuer;
+  /** RS256, for {@link ISSUER_2}: the second jwt() method of the `issuers` setup. */
+  partner: TestIssuer;
 }
 
 /** API keys by role, and what the store holds. */
@@ -100,11 +111,18 @@ export async function makeWorld(): Promise<World> {
   const stores = keyStores();
   const issuer = (algorithm: 'RS256' | 'ES256' | 'EdDSA' | 'HS256', kid: string) =>
     createTestIssuer({ algorithm, issuer: ISSUER, audience: AUDIENCE, kid, now: () => NOW });
-  const [rs256, es256, eddsa, hs256] = await Promise.all([
+  const [rs256, es256, eddsa, hs256, partner] = await Promise.all([
     issuer('RS256', 'rs-1'),
     issuer('ES256', 'es-1'),
     issuer('EdDSA', 'ed-1'),
     issuer('HS256', 'hs-1'),
+    createTestIssuer({
+      algorithm: 'RS256',
+      issuer: ISSUER_2,
+      audience: AUDIENCE,
+      kid: 'rs-2',
+      now: () => NOW,
+    }),
   ]);
   const denyList = memoryDenyList({ now: () => NOW });
   const unreachable = await closedUrl();
@@ -126,10 +144,20 @@ export async function makeWorld(): Promise<World> {
     ],
     'lookup-down': () => [stores.failingApiKey()],
     faulty: () => [fakeMethod()],
+    // Two issuers, one jwt() method each: every token goes to the method of its `iss`.
+    issuers: () => [
+      stores.apiKey(),
+      jwt({
+        ...common,
+        algorithms: ['RS256', 'ES256', 'EdDSA'],
+        jwks: { keys: keysOf(rs256, es256, eddsa) },
+      }),
+      jwt({ ...partner.jwtOptions, denyList }),
+    ],
   };
   return {
     keys: stores.keys,
-    issuers: { rs256, es256, eddsa, hs256 },
+    issuers: { rs256, es256, eddsa, hs256, partner },
     denyList,
     authenticator: (setup, onEvent) =>
       createAuthenticator({

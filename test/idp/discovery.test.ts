@@ -3,7 +3,7 @@
 // `discovery: true` (DESIGN.md, second wave) jwt() reads it from
 // `<issuer>/.well-known/openid-configuration`, then `oauth-authorization-server`, and only from a
 // document whose `issuer` is exactly the configured one.
-import { AuthErrorCodes as C } from '@portcullis/core';
+import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
@@ -11,7 +11,6 @@ import { forge } from './support/forge.js';
 import { ALGS, keySet } from './support/keys.js';
 import { type Mirror, startMirror } from './support/mirror.js';
 import { type Idp, jwtOptionsFor, ORDERS, startIdp } from './support/provider.js';
-import { jwtNext, type NextJwtOptions } from './support/second-wave.js';
 
 const OPENID = '/.well-known/openid-configuration';
 const OAUTH = '/.well-known/oauth-authorization-server';
@@ -33,24 +32,22 @@ it('names <issuer>/jwks as jwks_uri, under the exact issuer, in both documents',
 
 describe.each(ADAPTERS)('%s: discovery', (adapter: AdapterName) => {
   /** The recipe's options with `discovery: true` in place of `jwks`. */
-  async function api(options: Partial<NextJwtOptions> = {}) {
+  async function api(options: Partial<JwtOptions> = {}) {
     const { jwks: _, ...recipe } = jwtOptionsFor(idp);
-    const method = jwtNext({ ...recipe, discovery: true, ...options });
+    const method = jwt({ ...recipe, discovery: true, ...options });
     const started = await startApi(adapter, { methods: [method] });
     onTestFinished(() => started.close());
     return started;
   }
 
-  // needs: discovery (issue 11.2)
-  it.skip('finds the key set through /.well-known/openid-configuration', async () => {
+  it('finds the key set through /.well-known/openid-configuration', async () => {
     const before = idp.hits(OPENID);
     const a = await api();
     for (const alg of ALGS) expectOk(await a.get('/orders', await idp.token(alg)));
     expect(idp.hits(OPENID)).toBe(before + 1);
   });
 
-  // needs: discovery (issue 11.2)
-  it.skip('falls back to /.well-known/oauth-authorization-server', async () => {
+  it('falls back to /.well-known/oauth-authorization-server', async () => {
     idp.hidden.add(OPENID);
     onTestFinished(() => {
       idp.hidden.delete(OPENID);
@@ -61,8 +58,7 @@ describe.each(ADAPTERS)('%s: discovery', (adapter: AdapterName) => {
     expect(idp.hits(OAUTH)).toBe(before + 1);
   });
 
-  // needs: discovery (issue 11.2)
-  it.skip('refuses keys from a document whose issuer is not the configured one', async () => {
+  it('refuses keys from a document whose issuer is not the configured one', async () => {
     // The mirror serves the provider's document, which names the provider, not the mirror.
     const a = await api({ issuer: mirror.origin });
     const token = await forge(idp.keys[0]!, {
@@ -74,6 +70,7 @@ describe.each(ADAPTERS)('%s: discovery', (adapter: AdapterName) => {
     const jwks = idp.hits('/jwks');
     // No usable key: an infrastructure failure, never a success and never a 401.
     expectRefused(await a.get('/orders', token), 503, C.JWKS_UNAVAILABLE);
+    expect(a.events.at(-1)?.reason).toBe('discovery_issuer_mismatch');
     expect(idp.hits('/jwks')).toBe(jwks);
   });
 });

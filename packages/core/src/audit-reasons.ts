@@ -62,12 +62,23 @@ export type JwtFailureReason =
   | 'jwks_unreachable'
   | 'jwks_timeout'
   | 'jwks_invalid'
+  // `discovery: true`: the discovery document answered a non-200 status (both well-known paths),
+  // could not be reached, timed out, was not a JSON object or named no usable `jwks_uri`, or named
+  // another issuer than the configured one (503 ERR_JWKS_UNAVAILABLE, like the jwks_* reasons).
+  | 'discovery_http_status'
+  | 'discovery_unreachable'
+  | 'discovery_timeout'
+  | 'discovery_invalid'
+  | 'discovery_issuer_mismatch'
   // Claims, once the signature verified.
   | 'expired'
   | 'not_before'
   | 'issued_in_future'
   | 'too_old'
   | 'issuer'
+  // Several jwt() methods: the unverified `iss` is absent, not a string, or names none of them
+  // (ERR_JWT_ISSUER_INVALID before any key lookup or fetch).
+  | 'issuer_unknown'
   | 'audience'
   | 'sender_constrained'
   // Revocation.

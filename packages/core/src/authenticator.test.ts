@@ -41,6 +41,26 @@ describe('createAuthenticator', () => {
     ]);
   });
 
+  it("names a JWT's client in its success event", async () => {
+    const method = fakeMethod({
+      type: 'jwt',
+      verify: async () => ({ method: 'jwt', subject: 'u', scopes: [], client: 'app-7' }),
+    });
+    const { auth, events } = setup([method]);
+    await auth.authenticate(view({ authorization: 'Bearer good-u' }));
+    expect(events).toEqual([
+      {
+        outcome: 'success',
+        method: 'jwt',
+        subject: 'u',
+        client: 'app-7',
+        code: 'OK',
+        status: 200,
+        time: NOW,
+      },
+    ]);
+  });
+
   it('answers a request without credentials with 401 and a bare challenge', async () => {
     const { auth, events } = setup();
     const err = await rejection(auth.authenticate(view({})));

@@ -1,3 +1,4 @@
+import * as impl from '#crypto';
 import { type AuthError, isAuthError } from './auth-error.js';
 import { AuthErrorCodes } from './error-codes.js';
 import { invalidToken, noCredentials, serverError } from './errors.js';
@@ -7,6 +8,8 @@ import {
   type Extracted,
   findCredential,
 } from './extract.js';
+import { unknownIssuer } from './jwt/errors.js';
+import { issuerRouter } from './jwt/issuer-router.js';
 import { type Emit, eventSink, linkAudit } from './lib/audit.js';
 import { type Awaitable, isPromiseLike } from './lib/awaitable.js';
 import { detailOf } from './lib/detail.js';
@@ -128,6 +131,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const emit = eventSink(options.onEvent, clock);
   const context: VerifyContext = { now: clock, realm };
   const config = extractConfig(methods);
+  // Two or more jwt() methods: each token goes to the one of its issuer (jwt/issuer-router.ts).
+  const router = issuerRouter(methods, impl);
 
   function checkGrammar(token: string): void {
     try {
@@ -159,16 +164,24 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       emit?.(anonymousEvent());
       return null;
     }
-    const method = chooseMethod(methods, found);
+    let method = chooseMethod(methods, found);
+    let value = found.value;
     // A bearer token's grammar is checked before any answer but a success from a method whose
     // accepted values all fit it: the answer is then the same as checking it first.
     const pending = found.source.kind === 'authorization';
-    if (pending && method?.tokenSafe !== true) checkGrammar(found.value);
+    if (router !== undefined && method?.issuers !== undefined) {
+      const routed = router.route(value, found.source, method);
+      if (routed === undefined) {
+        if (pending) checkGrammar(value);
+        return emitAndThrow(emit, unknownIssuer(realm), method);
+      }
+      ({ method, token: value } = routed);
+    }
+    if (pending && method?.tokenSafe !== true) checkGrammar(value);
     if (method === undefined) {
       const err = invalidToken(AuthErrorCodes.UNSUPPORTED_CREDENTIAL, NOT_OURS, realm);
       return emitAndThrow(emit, err, undefined);
     }
-    const value = found.value;
     const failed = (err: unknown): never => {
       if (pending) checkGrammar(value);
       const known = isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err);

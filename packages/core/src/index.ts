@@ -29,6 +29,7 @@ export type {
   JwtMethod,
   JwtOptions,
   MemoryDenyListOptions,
+  ScopeClaimName,
 } from './jwt/types.js';
 export { hasScopes } from './scopes.js';
 export type {

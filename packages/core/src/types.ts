@@ -35,6 +35,13 @@ export interface Principal {
   scopes: readonly string[];
   /** The caller's tenant, when the record or the configured claim names one. */
   tenant?: string;
+  /**
+   * The OAuth client the token was issued to (JWT only): its `client_id` claim (RFC 9068 §2.2,
+   * RFC 8693 §4.3), else its `azp` (OpenID Connect Core §2), when either is a non-empty string.
+   * With the client credentials grant it is usually the `subject` too; with a user's token it is
+   * the application acting for that user.
+   */
+  client?: string;
   /** The verified JWT claims (JWT only). */
   claims?: JWTPayload;
   /** The API key record's `id` (API keys only). */
@@ -91,6 +98,12 @@ export interface Method {
    * checksummed API key), so the authenticator may skip that check on the success path.
    */
   readonly tokenSafe?: boolean;
+  /**
+   * The exact `iss` values this method accepts (`jwt()` methods). With two or more methods that
+   * carry issuers in one authenticator, a JWT goes to the method whose issuers hold its `iss`,
+   * read before verifying; the same issuer in two methods is a `TypeError` at construction.
+   */
+  readonly issuers?: readonly string[];
   /** Whether this method recognizes a credential value by its form (prefix, JWS compact form). */
   recognizes(value: string, source: CredentialSource): boolean;
   /** Verify the credential; resolve to a principal or throw an `AuthError`. */
@@ -123,6 +136,8 @@ export interface AuthEvent {
   jti?: string;
   /** The tenant (success and denied). */
   tenant?: string;
+  /** The JWT's client, `Principal.client` (success and denied): an identifier, never a secret. */
+  client?: string;
   /** The scopes the route requires (denied only): their names, never a claim value. */
   scopes?: readonly string[];
   /**

@@ -24,6 +24,17 @@ describe('testPrincipal', () => {
     );
   });
 
+  it("names a JWT principal's client, as the verifier does from client_id", () => {
+    expect(testPrincipal({ method: 'jwt', subject: 'svc', client: 'svc' })).toEqual({
+      method: 'jwt',
+      subject: 'svc',
+      scopes: [],
+      client: 'svc',
+      claims: { sub: 'svc', scope: '', client_id: 'svc' },
+    });
+    expect(testPrincipal({ client: 'svc' })).not.toHaveProperty('client');
+  });
+
   it('refuses an unknown method', () => {
     // @ts-expect-error: not a method
     expect(() => testPrincipal({ method: 'magic' })).toThrow(TypeError);

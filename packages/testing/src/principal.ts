@@ -16,9 +16,11 @@ export interface TestPrincipalInput {
   /** Default `'api_key'`. */
   method?: AuthMethodName;
   tenant?: string;
+  /** JWTs: the OAuth client (`client_id`), as `Principal.client`. Default none. */
+  client?: string;
   /** API keys: default `'test-key'`. */
   keyId?: string;
-  /** JWTs: default `{ sub, scope }` from `subject` and `scopes`. */
+  /** JWTs: default `{ sub, scope }` from `subject` and `scopes` (and `client_id` from `client`). */
   claims?: JWTPayload;
   expiresAt?: Date;
 }
@@ -45,7 +47,12 @@ export function testPrincipal(input: TestPrincipalInput = {}): Principal {
   if (method === 'api_key') {
     principal.keyId = input.keyId ?? 'test-key';
   } else {
-    principal.claims = input.claims ?? { sub: subject, scope: scopes.join(' ') };
+    principal.claims = input.claims ?? {
+      sub: subject,
+      scope: scopes.join(' '),
+      ...(input.client === undefined ? {} : { client_id: input.client }),
+    };
+    if (input.client !== undefined) principal.client = input.client;
   }
   return principal;
 }

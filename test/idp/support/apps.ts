@@ -30,11 +30,12 @@ export type Route = '/me' | '/orders' | '/orders/write';
 export interface Seen {
   subject: string;
   scopes: string[];
-  client: unknown;
+  /** `Principal.client`: the token's `client_id` (or `azp`). */
+  client: string | undefined;
 }
 
 const seen = (p: Principal | undefined): Seen | undefined =>
-  p && { subject: p.subject, scopes: [...p.scopes], client: p.claims?.['client_id'] };
+  p && { subject: p.subject, scopes: [...p.scopes], client: p.client };
 
 function listenerFor(adapter: AdapterName, authenticator: Authenticator) {
   switch (adapter) {

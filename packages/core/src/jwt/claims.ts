@@ -1,11 +1,12 @@
 // Claim checks, run only after the signature verified: time claims against the injected clock,
 // exact issuer and audience, no `cnf` (a sender-constrained token is no bearer token), subject,
-// jti, required claims, scopes and tenant. Claims are read as own properties only, so a
+// jti, required claims, scopes, tenant and client. Claims are read as own properties only, so a
 // `__proto__` or `constructor` claim is just data.
 import { AuthErrorCodes } from '../error-codes.js';
 import type { JWTPayload } from '../types.js';
 import { invalidClaim, jwtRejection, missingClaim } from './errors.js';
 import type { JwtConfig } from './options.js';
+import { readScopes } from './scope-claims.js';
 
 /**
  * What a verified token becomes, cached and turned into a principal per request.
@@ -19,6 +20,8 @@ export interface Verified {
   subject: string;
   scopes: readonly string[];
   tenant: string | undefined;
+  /** `client_id`, else `azp`, when a non-empty string. */
+  client: string | undefined;
   exp: number;
   nbf: number | undefined;
   iat: number | undefined;
@@ -26,8 +29,6 @@ export interface Verified {
   jti: string | undefined;
   claims: JWTPayload;
 }
-
-const EMPTY: readonly string[] = Object.freeze([]);
 
 const own = (payload: Record<string, unknown>, name: string): unknown =>
   Object.hasOwn(payload, name) ? payload[name] : undefined;
@@ -85,32 +86,13 @@ export function checkTimes(
   }
 }
 
-// One client sends the same scope string over and over: remember a few splits.
-const splits = new Map<string, readonly string[]>();
-
-function splitScopes(value: string): readonly string[] {
-  let scopes = splits.get(value);
-  if (scopes === undefined) {
-    scopes = Object.freeze(value.split(' ').filter((s) => s !== ''));
-    if (splits.size >= 256) splits.clear();
-    splits.set(value, scopes);
-  }
-  return scopes;
-}
-
-function scopesOf(value: unknown, claim: string, realm: string, jti: unknown): readonly string[] {
-  if (value === undefined) return EMPTY;
-  if (typeof value === 'string') return splitScopes(value);
-  if (claim !== 'scope' && Array.isArray(value) && value.every((s) => typeof s === 'string')) {
-    return Object.freeze(value.filter((s: string) => s !== ''));
-  }
-  throw jwtRejection(
-    AuthErrorCodes.JWT_CLAIM_INVALID,
-    'The scope claim is invalid',
-    'scope',
-    realm,
-    jti,
-  );
+// The client the token was issued to: RFC 9068's `client_id`, else OpenID Connect's `azp`. Only a
+// non-empty string names one; anything else names none (and refuses nothing).
+function clientOf(payload: Record<string, unknown>): string | undefined {
+  const id = own(payload, 'client_id');
+  if (typeof id === 'string' && id !== '') return id;
+  const azp = own(payload, 'azp');
+  return typeof azp === 'string' && azp !== '' ? azp : undefined;
 }
 
 function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
@@ -186,7 +168,7 @@ export function checkClaims(
   }
   for (const name of config.requiredClaims)
     if (own(payload, name) === undefined) throw missingClaim(name, realm, jti);
-  const scopes = scopesOf(own(payload, config.scopeClaim), config.scopeClaim, realm, jti);
+  const scopes = readScopes(payload, config.scopeClaims, realm, jti);
   let tenant: string | undefined;
   if (config.tenantClaim !== undefined) {
     const value = own(payload, config.tenantClaim);
@@ -198,6 +180,7 @@ export function checkClaims(
     subject,
     scopes,
     tenant,
+    client: clientOf(payload),
     exp,
     nbf,
     iat,

@@ -69,6 +69,20 @@ export function invalidClaim(name: string, realm: string, jti: unknown): AuthErr
 }
 
 /**
+ * A 401 `ERR_JWT_ISSUER_INVALID`, audit reason `issuer_unknown`: with several `jwt()` methods, the
+ * token's `iss` (read before verifying) names none of them, so no key is looked up or fetched.
+ *
+ * @example
+ * ```ts
+ * if (routed === undefined) throw unknownIssuer(realm);
+ * ```
+ */
+export function unknownIssuer(realm: string): AuthError {
+  const description = 'The token issuer is not accepted';
+  return jwtRejection(AuthErrorCodes.JWT_ISSUER_INVALID, description, 'issuer_unknown', realm);
+}
+
+/**
  * A 401 `ERR_JWT_NO_MATCHING_KEY` with an audit reason.
  *
  * @example

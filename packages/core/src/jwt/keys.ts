@@ -1,4 +1,4 @@
-// Turning `secret`, `publicKey` or `jwks` into the one question the verifier asks per token:
+// Turning `secret`, `publicKey`, `jwks` or `discovery` into the one question the verifier asks per token:
 // which signature check serves this `alg` and `kid`? Keys are imported here, once.
 import { isHmac } from '../crypto/algorithms.js';
 import type {
@@ -11,7 +11,9 @@ import type {
 } from '../crypto/types.js';
 import type { Awaitable } from '../lib/awaitable.js';
 import { checkOptions } from '../lib/options.js';
+import { Discovery, discoveryIssuer } from './discovery.js';
 import { noMatchingKey } from './errors.js';
+import { safeTransport } from './fetch-jwks.js';
 import { KeySet } from './key-set.js';
 import { RemoteKeySet, type RemoteSettings } from './remote-jwks.js';
 import type { JwtOptions } from './types.js';
@@ -109,8 +111,6 @@ function remoteSettings(options: JwtOptions['jwksOptions']): RemoteSettings {
   };
 }
 
-const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
 function remoteUrl(value: string | URL, allowHttp: boolean): URL {
   let url: URL;
   try {
@@ -118,10 +118,9 @@ function remoteUrl(value: string | URL, allowHttp: boolean): URL {
   } catch {
     return throwOptionError('`jwks` is not a valid URL');
   }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol !== 'http:') throwOptionError('`jwks` must be an https URL');
-  // Keys fetched in the clear can be swapped on the way: only on this machine, or when asked.
-  if (!allowHttp && !LOOPBACK.test(url.hostname)) {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throwOptionError('`jwks` must be an https URL');
+  if (!safeTransport(url, allowHttp)) {
     throwOptionError(
       '`jwks` must be an https URL (http is allowed for localhost, or with `jwksOptions.allowHttp`)',
     );
@@ -172,9 +171,14 @@ export function buildKeys(
   const given = ['secret', 'publicKey', 'jwks'].filter(
     (name) => options[name as keyof JwtOptions] !== undefined,
   );
-  if (given.length !== 1) throwOptionError('give exactly one of `secret`, `publicKey` or `jwks`');
+  const discovery = options.discovery as unknown;
+  if (discovery !== undefined && typeof discovery !== 'boolean')
+    throwOptionError('`discovery` must be true (or left out)');
+  if (discovery === true) return discoveredKeys(options, given, algorithms, impl);
+  if (given.length !== 1)
+    throwOptionError('give exactly one of `secret`, `publicKey` or `jwks`, or `discovery: true`');
   if (options.jwksOptions !== undefined && given[0] !== 'jwks') {
-    throwOptionError('`jwksOptions` only applies with a `jwks` URL');
+    throwOptionError('`jwksOptions` only applies with a `jwks` URL or `discovery: true`');
   }
   if (options.secret !== undefined) {
     const checks = checksFor(importSecret(options.secret, impl), algorithms, impl, 'secret');
@@ -188,20 +192,40 @@ export function buildKeys(
   if (typeof jwks === 'string' || jwks instanceof URL) {
     if (algorithms.some(isHmac))
       throwOptionError('HS* algorithms need a `secret`, not a remote `jwks`');
-    const remote = new RemoteKeySet(
-      remoteUrl(jwks, options.jwksOptions?.allowHttp === true),
-      algorithms,
-      impl,
-      remoteSettings(options.jwksOptions),
-    );
-    return { source: (alg, kid, now, realm) => remote.select(alg, kid, now, realm), remote };
+    const url = remoteUrl(jwks, options.jwksOptions?.allowHttp === true);
+    return remoteKeys(new RemoteKeySet(url, algorithms, impl, remoteSettings(options.jwksOptions)));
   }
   if (options.jwksOptions !== undefined)
-    throwOptionError('`jwksOptions` only applies with a `jwks` URL');
+    throwOptionError('`jwksOptions` only applies with a `jwks` URL or `discovery: true`');
   if (typeof jwks !== 'object' || jwks === null)
     throwOptionError('`jwks` must be a URL or `{ keys: [...] }`');
   return {
     source: localSource((jwks as { keys?: unknown }).keys, algorithms, impl),
     remote: undefined,
   };
+}
+
+const remoteKeys = (remote: RemoteKeySet): Keys => ({
+  source: (alg, kid, now, realm) => remote.select(alg, kid, now, realm),
+  remote,
+});
+
+/** `discovery: true`: a remote key set at the `jwks_uri` of the issuer's metadata. */
+function discoveredKeys(
+  options: JwtOptions,
+  given: readonly string[],
+  algorithms: readonly Algorithm[],
+  impl: JwtCrypto,
+): Keys {
+  if (given.length > 0) {
+    throwOptionError(
+      `\`discovery: true\` finds the issuer's key set: leave out \`${given.join('`, `')}\``,
+    );
+  }
+  if (algorithms.some(isHmac))
+    throwOptionError('HS* algorithms need a `secret`; `discovery` finds public keys only');
+  const settings = remoteSettings(options.jwksOptions);
+  const allowHttp = options.jwksOptions?.allowHttp === true;
+  const discovery = new Discovery(discoveryIssuer(options.issuer, allowHttp), settings, allowHttp);
+  return remoteKeys(new RemoteKeySet(discovery, algorithms, impl, settings));
 }

@@ -3,6 +3,7 @@
 import { ALGORITHMS } from '../crypto/algorithms.js';
 import type { Algorithm } from '../crypto/types.js';
 import { checkOptions } from '../lib/options.js';
+import { type ScopeClaim, scopeClaimsOf } from './scope-claims.js';
 import type { DenyList, JwtOptions } from './types.js';
 
 /**
@@ -25,7 +26,8 @@ export interface JwtConfig {
   denyList: DenyList | undefined;
   isRevoked: JwtOptions['isRevoked'];
   revocationTimeout: number;
-  scopeClaim: string;
+  /** Where scopes come from: every configured claim or path, unioned (see `scope-claims.ts`). */
+  scopeClaims: readonly ScopeClaim[];
   tenantClaim: string | undefined;
   subjectClaim: string;
   cache: { max: number; maxBytes: number } | false;
@@ -40,6 +42,7 @@ const KNOWN = [
   'secret',
   'publicKey',
   'jwks',
+  'discovery',
   'jwksOptions',
   'clockTolerance',
   'maxTokenAge',
@@ -187,7 +190,7 @@ export function validateOptions(options: JwtOptions): JwtConfig {
     denyList,
     isRevoked: o.isRevoked,
     revocationTimeout,
-    scopeClaim: optionalText(o.scopeClaim, 'scopeClaim') ?? 'scope',
+    scopeClaims: scopeClaimsOf(o.scopeClaim),
     tenantClaim: optionalText(o.tenantClaim, 'tenantClaim'),
     subjectClaim: optionalText(o.subjectClaim, 'subjectClaim') ?? 'sub',
     cache: cacheOf(o.cache),

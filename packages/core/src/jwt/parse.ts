@@ -30,6 +30,31 @@ export function decodeSegment(segment: string, impl: SegmentDecoder, realm: stri
 }
 
 /**
+ * Decoded segment bytes as a strict UTF-8 JSON object (not an array, number or null), or
+ * `undefined`: for callers that must not throw (the issuer router reads `iss` before verifying).
+ *
+ * @example
+ * ```ts
+ * const payload = bytes === undefined ? undefined : objectOf(bytes, impl);
+ * ```
+ */
+export function objectOf(
+  bytes: Uint8Array,
+  impl: SegmentDecoder,
+): Record<string, unknown> | undefined {
+  const text = impl.utf8(bytes);
+  let value: unknown;
+  try {
+    value = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
  * Read decoded segment bytes as a strict UTF-8 JSON object (not an array, number or null), or
  * throw `ERR_JWT_MALFORMED` (reason `json`).
  *
@@ -43,15 +68,7 @@ export function parseObject(
   impl: SegmentDecoder,
   realm: string,
 ): Record<string, unknown> {
-  const text = impl.utf8(bytes);
-  let value: unknown;
-  try {
-    value = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw malformedToken('json', realm);
-  }
-  return value as Record<string, unknown>;
+  const value = objectOf(bytes, impl);
+  if (value === undefined) throw malformedToken('json', realm);
+  return value;
 }

@@ -8,7 +8,7 @@ import type { Verified } from './claims.js';
  * @example
  * ```ts
  * const principal = jwtPrincipal(checkClaims(payload, config, now, realm));
- * // { method: 'jwt', subject, scopes, claims, expiresAt, tenant? }
+ * // { method: 'jwt', subject, scopes, claims, expiresAt, tenant?, client? }
  * ```
  */
 export function jwtPrincipal(v: Verified): Principal {
@@ -20,5 +20,6 @@ export function jwtPrincipal(v: Verified): Principal {
     expiresAt: new Date(v.exp * 1000),
   };
   if (v.tenant !== undefined) principal.tenant = v.tenant;
+  if (v.client !== undefined) principal.client = v.client;
   return principal;
 }

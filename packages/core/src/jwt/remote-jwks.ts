@@ -5,6 +5,9 @@
 // token answers 503) the wait stays at most 4 s, so service returns within about 5 s of the
 // endpoint returning.
 //
+// The URL is fixed (`jwks`), or asked of a locator before each fetch (`discovery: true`,
+// discovery.ts): a locator's failure is the fetch's failure, with the same backoff.
+//
 // A set built from a refetch keeps the checks of unchanged keys (key-set.ts), so the verified-token
 // cache, which asks for a cached token's check again on every hit, keeps what those keys verified.
 import type { Algorithm, JwtCrypto, SignatureCheck } from '../crypto/types.js';
@@ -32,7 +35,23 @@ export interface RemoteSettings extends FetchSettings {
 }
 
 /**
- * The key source of a remote JWKS.
+ * Where a remote key set is when its URL is not configured but found (discovery.ts).
+ *
+ * @example
+ * ```ts
+ * const locator: KeySetLocator = { locate: async () => new URL('https://id.example.com/jwks') };
+ * ```
+ */
+export interface KeySetLocator {
+  /**
+   * The key set's URL for a fetch at `now`; `again` when the last fetch failed. Rejects with a
+   * `FetchFailed` (any other rejection is filed as `jwks_unreachable`).
+   */
+  locate(now: number, again: boolean): Promise<URL>;
+}
+
+/**
+ * The key source of a remote JWKS, at a URL or where a locator says.
  *
  * @example
  * ```ts
@@ -55,7 +74,7 @@ export class RemoteKeySet {
   fetches = 0;
 
   constructor(
-    readonly url: URL,
+    readonly location: URL | KeySetLocator,
     readonly algorithms: readonly Algorithm[],
     readonly impl: JwtCrypto,
     readonly settings: RemoteSettings,
@@ -65,7 +84,14 @@ export class RemoteKeySet {
   refresh(now: number): Promise<void> {
     if (this.#pending !== undefined) return this.#pending;
     this.fetches++;
-    this.#pending = fetchJwks(this.url, this.settings)
+    const where = this.location;
+    const loading =
+      where instanceof URL
+        ? fetchJwks(where, this.settings)
+        : where
+            .locate(now, this.#failure !== undefined)
+            .then((url) => fetchJwks(url, this.settings));
+    this.#pending = loading
       .then((keys) => KeySet.from(keys, this.algorithms, this.impl, this.#set))
       .then(
         (set) => {

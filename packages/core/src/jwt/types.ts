@@ -4,7 +4,8 @@ import type { Algorithm, JWK, KeyObject } from '../crypto/types.js';
 import type { JWTPayload, Method } from '../types.js';
 
 /**
- * Options of the remote key set, when `jwks` is a URL. A fetch that fails (timeout, HTTP error,
+ * Options of the remote key set, when `jwks` is a URL or with `discovery: true` (where they also
+ * apply to the discovery document). A fetch that fails (timeout, HTTP error,
  * redirect, too large, not a key set) keeps the cached keys in service; with none cached, requests
  * answer 503 `ERR_JWKS_UNAVAILABLE` (its `cause` is the underlying error; the audit reason says
  * which: `jwks_http_status`, `jwks_unreachable`, `jwks_timeout` or `jwks_invalid`). A failed fetch
@@ -37,6 +38,16 @@ export interface JwksOptions {
 }
 
 /**
+ * A claim that scopes are read from: a claim name or a dotted path into an object claim.
+ *
+ * @example
+ * ```ts
+ * const roles: ScopeClaimName = 'realm_access.roles';
+ * ```
+ */
+export type ScopeClaimName = 'scope' | 'scp' | 'permissions' | 'roles' | (string & {});
+
+/**
  * Options of {@link jwt}. Every mistake throws a `TypeError` at construction.
  *
  * @example
@@ -57,7 +68,25 @@ export interface JwtOptions {
   publicKey?: string | JWK | KeyObject | CryptoKey;
   /** A key set: a URL to fetch, or a local `{ keys: [...] }`. */
   jwks?: URL | string | { keys: JWK[] };
-  /** Remote key set tuning, when `jwks` is a URL. */
+  /**
+   * Find the key set through the issuer's metadata instead of `secret`, `publicKey` or `jwks`:
+   * `<issuer>/.well-known/openid-configuration` (OpenID Connect Discovery), then, on a 4xx,
+   * RFC 8414's `/.well-known/oauth-authorization-server` inserted before the issuer's path. The
+   * document's `issuer` must equal the configured one exactly, and its `jwks_uri` is then fetched
+   * like a `jwks` URL. Needs one `issuer`, an https URL (http on localhost, or with
+   * `jwksOptions.allowHttp`), and no HS* algorithm. `jwksOptions` apply to both fetches; the
+   * `jwks_uri` is kept for `cacheMaxAge` and read again when stale or after a failed key fetch,
+   * the last good one serving while the document cannot be read. With none ever read, tokens
+   * answer 503 `ERR_JWKS_UNAVAILABLE`, reason `discovery_issuer_mismatch`, `discovery_http_status`,
+   * `discovery_unreachable`, `discovery_timeout` or `discovery_invalid`.
+   *
+   * @example
+   * ```ts
+   * jwt({ algorithms: ['RS256'], issuer: 'https://id.example.com', audience: 'api', discovery: true });
+   * ```
+   */
+  discovery?: true;
+  /** Remote key set tuning, when `jwks` is a URL or with `discovery`. */
   jwksOptions?: JwksOptions;
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 5; at most 300. */
   clockTolerance?: number;
@@ -76,8 +105,23 @@ export interface JwtOptions {
    * answering 503 `ERR_DENY_LIST_FAILED` (never "not revoked"). Default 5,000.
    */
   revocationTimeout?: number;
-  /** The claim scopes come from: `scope` (space-delimited string, default), `scp` or `permissions` (arrays), or another. */
-  scopeClaim?: 'scope' | 'scp' | 'permissions' | (string & {});
+  /**
+   * Where scopes come from. Default `'scope'`. A claim name or a dotted path into an object claim
+   * (`'realm_access.roles'`), or several of them, whose scopes are unioned in order of first
+   * appearance. A string value is space-delimited (RFC 6749 §3.3); an array of strings is taken as
+   * it is (not for `scope`, which RFC 9068 makes a string). Paths follow own properties only, and a
+   * top-level claim whose name is the whole dotted string (`'https://example.com/roles'`) is read
+   * first. A configured claim that is absent adds nothing; one that is present but malformed (a
+   * number, an array with a non-string, a path through a non-object) answers 401
+   * `ERR_JWT_CLAIM_INVALID`, audit reason `scope`. Matching is exact and case-sensitive.
+   *
+   * @example
+   * ```ts
+   * jwt({ ..., scopeClaim: ['scope', 'permissions'] }); // Auth0 with RBAC
+   * jwt({ ..., scopeClaim: ['scope', 'realm_access.roles'] }); // Keycloak realm roles
+   * ```
+   */
+  scopeClaim?: ScopeClaimName | readonly ScopeClaimName[];
   /** The claim that names the tenant, if any. */
   tenantClaim?: string;
   /** The claim that names the subject. Default `sub`. */
@@ -107,6 +151,8 @@ export interface JwtOptions {
  */
 export interface JwtMethod extends Method {
   readonly type: 'jwt';
+  /** The configured `issuer`, as a list: a token whose `iss` is one of them is this method's. */
+  readonly issuers: readonly string[];
   /** Forget every cached verification (say, after rotating keys). */
   clearCache(): void;
 }

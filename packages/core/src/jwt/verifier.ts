@@ -139,6 +139,8 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
 
   return {
     type: 'jwt',
+    // Read by createAuthenticator() to route each token to the method of its issuer.
+    issuers: Object.freeze([...config.issuers]),
     headers: Object.freeze([]),
     cookies: Object.freeze(config.cookie === undefined ? [] : [config.cookie]),
     // Any dotted bearer value is ours (API keys have no dots), so a malformed, oversized or

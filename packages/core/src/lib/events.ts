@@ -15,10 +15,11 @@ import type { FailureDetail } from './detail.js';
  */
 export type EventInit = Omit<AuthEvent, 'time'>;
 
-type Identity = Pick<EventInit, 'method' | 'subject' | 'keyId' | 'jti' | 'tenant'>;
+type Identity = Pick<EventInit, 'method' | 'subject' | 'keyId' | 'jti' | 'tenant' | 'client'>;
 
 /**
- * The fields of an event that name who was verified: method, subject, key id, `jti`, tenant.
+ * The fields of an event that name who was verified: method, subject, key id, `jti`, tenant,
+ * client.
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ export function identityOf(principal: Principal): Identity {
   const jti = principal.claims?.jti;
   if (typeof jti === 'string' && jti !== '') identity.jti = jti;
   if (principal.tenant !== undefined) identity.tenant = principal.tenant;
+  if (principal.client !== undefined) identity.client = principal.client;
   return identity;
 }
 
