@@ -16,6 +16,7 @@ import { detailOf } from './lib/detail.js';
 import { anonymousEvent, failureEvent, successEvent } from './lib/events.js';
 import { checkOptions } from './lib/options.js';
 import { authenticateFrom, awaitableVerifyOf } from './lib/sync.js';
+import { methodTakes } from './lib/takes.js';
 import type { RequestView } from './request.js';
 import type {
   Authenticator,
@@ -77,11 +78,8 @@ function extractConfig(methods: readonly Method[]): ExtractConfig {
 // names its method even when the value's form is wrong: that method then refuses it.
 function chooseMethod(methods: readonly Method[], found: Extracted): Method | undefined {
   const { source, value } = found;
-  for (const m of methods) {
-    if (source.kind === 'header' && !m.headers.includes(source.name)) continue;
-    if (source.kind === 'cookie' && !m.cookies.includes(source.name)) continue;
-    if (m.recognizes(value, source)) return m;
-  }
+  const chosen = methods.find((m) => methodTakes(m, value, source));
+  if (chosen !== undefined) return chosen;
   return source.kind === 'header'
     ? methods.find((m) => m.headers.includes(source.name))
     : undefined;

@@ -6,6 +6,7 @@ import { AuthErrorCodes } from '../error-codes.js';
 import type { JWTPayload } from '../types.js';
 import { invalidClaim, jwtRejection, missingClaim } from './errors.js';
 import type { JwtConfig } from './options.js';
+import { ownClaim } from './parse.js';
 import { readScopes } from './scope-claims.js';
 
 /**
@@ -30,14 +31,11 @@ export interface Verified {
   claims: JWTPayload;
 }
 
-const own = (payload: Record<string, unknown>, name: string): unknown =>
-  Object.hasOwn(payload, name) ? payload[name] : undefined;
-
 function time(payload: Record<string, unknown>, name: string, realm: string): number | undefined {
-  const value = own(payload, name);
+  const value = ownClaim(payload, name);
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw invalidClaim(name, realm, own(payload, 'jti'));
+    throw invalidClaim(name, realm, ownClaim(payload, 'jti'));
   }
   return value;
 }
@@ -89,9 +87,9 @@ export function checkTimes(
 // The client the token was issued to: RFC 9068's `client_id`, else OpenID Connect's `azp`. Only a
 // non-empty string names one; anything else names none (and refuses nothing).
 function clientOf(payload: Record<string, unknown>): string | undefined {
-  const id = own(payload, 'client_id');
+  const id = ownClaim(payload, 'client_id');
   if (typeof id === 'string' && id !== '') return id;
-  const azp = own(payload, 'azp');
+  const azp = ownClaim(payload, 'azp');
   return typeof azp === 'string' && azp !== '' ? azp : undefined;
 }
 
@@ -103,7 +101,7 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
 
 /** RFC 9449 §7.2: a token bound to a key (`cnf`) is never accepted as a plain bearer token. */
 function checkUnconstrained(payload: Record<string, unknown>, realm: string, jti: unknown): void {
-  if (own(payload, 'cnf') === undefined) return;
+  if (ownClaim(payload, 'cnf') === undefined) return;
   throw jwtRejection(
     AuthErrorCodes.JWT_SENDER_CONSTRAINED,
     'The token is bound to a key and cannot be used as a bearer token',
@@ -127,7 +125,7 @@ export function checkClaims(
   now: number,
   realm: string,
 ): Verified {
-  const claimed = own(payload, 'jti');
+  const claimed = ownClaim(payload, 'jti');
   if (claimed !== undefined && typeof claimed !== 'string')
     throw invalidClaim('jti', realm, claimed);
   // An empty `jti` is no `jti`: it can never be revoked, so it must not satisfy a deny-list.
@@ -139,7 +137,7 @@ export function checkClaims(
   if (config.maxTokenAge !== undefined && iat === undefined) throw missingClaim('iat', realm, jti);
   checkTimes(exp, nbf, iat, jti, config, now, realm);
 
-  const iss = own(payload, 'iss');
+  const iss = ownClaim(payload, 'iss');
   if (typeof iss !== 'string' || !config.issuers.includes(iss)) {
     throw jwtRejection(
       AuthErrorCodes.JWT_ISSUER_INVALID,
@@ -149,7 +147,7 @@ export function checkClaims(
       jti,
     );
   }
-  if (!audienceMatches(own(payload, 'aud'), config.audiences)) {
+  if (!audienceMatches(ownClaim(payload, 'aud'), config.audiences)) {
     throw jwtRejection(
       AuthErrorCodes.JWT_AUDIENCE_INVALID,
       'The token audience is not accepted',
@@ -159,7 +157,7 @@ export function checkClaims(
     );
   }
   checkUnconstrained(payload, realm, jti);
-  const subject = own(payload, config.subjectClaim);
+  const subject = ownClaim(payload, config.subjectClaim);
   if (subject === undefined) throw missingClaim(config.subjectClaim, realm, jti);
   if (typeof subject !== 'string' || subject === '')
     throw invalidClaim(config.subjectClaim, realm, jti);
@@ -167,11 +165,11 @@ export function checkClaims(
     throw missingClaim('jti', realm, jti);
   }
   for (const name of config.requiredClaims)
-    if (own(payload, name) === undefined) throw missingClaim(name, realm, jti);
+    if (ownClaim(payload, name) === undefined) throw missingClaim(name, realm, jti);
   const scopes = readScopes(payload, config.scopeClaims, realm, jti);
   let tenant: string | undefined;
   if (config.tenantClaim !== undefined) {
-    const value = own(payload, config.tenantClaim);
+    const value = ownClaim(payload, config.tenantClaim);
     if (value !== undefined && typeof value !== 'string')
       throw invalidClaim(config.tenantClaim, realm, jti);
     tenant = value;

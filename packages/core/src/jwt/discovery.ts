@@ -11,12 +11,9 @@
 // read again once stale or after a fetch of keys failed; a document that cannot be fetched (or is
 // not ours) then leaves the last good `jwks_uri` in use. With none ever found, keys cannot load
 // and every token answers 503, fail closed.
+import { throwOptionError } from './errors.js';
 import { FetchFailed, fetchJson, safeTransport } from './fetch-jwks.js';
 import type { KeySetLocator, RemoteSettings } from './remote-jwks.js';
-
-function throwOptionError(message: string): never {
-  throw new TypeError(`jwt(): ${message}`);
-}
 
 /**
  * The two places an issuer's metadata may be: OpenID Connect Discovery's (the issuer, any trailing

@@ -154,3 +154,16 @@ export function invalidSignature(realm: string): AuthError {
   const description = 'The token signature is invalid';
   return jwtRejection(AuthErrorCodes.JWT_SIGNATURE_INVALID, description, 'signature', realm);
 }
+
+/**
+ * Throw the `TypeError` of a `jwt()` configuration mistake: construction stops, no request ever
+ * sees it.
+ *
+ * @example
+ * ```ts
+ * if (!Array.isArray(algorithms)) throwOptionError('`algorithms` must be an array');
+ * ```
+ */
+export function throwOptionError(message: string): never {
+  throw new TypeError(`jwt(): ${message}`);
+}

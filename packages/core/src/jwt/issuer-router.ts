@@ -11,8 +11,10 @@
 // sliced into a string to hash, and the token handed on to the method is the memo's own string, so
 // the method's cache compares it with the string it stored by identity, not character by
 // character.
+
+import { methodTakes } from '../lib/takes.js';
 import type { CredentialSource, Method } from '../types.js';
-import { objectOf, type SegmentDecoder } from './parse.js';
+import { objectOf, ownClaim, type SegmentDecoder } from './parse.js';
 
 const MEMO_MAX = 10_000;
 const MEMO_CHARS = 8 * 1024 * 1024;
@@ -81,15 +83,8 @@ function issuerOf(token: string, decoder: SegmentDecoder): string | undefined | 
   const bytes = decoder.decodeSegment(token.slice(first + 1, second));
   const payload = bytes === undefined ? undefined : objectOf(bytes, decoder);
   if (payload === undefined) return UNREADABLE;
-  const iss = Object.hasOwn(payload, 'iss') ? payload['iss'] : undefined;
+  const iss = ownClaim(payload, 'iss');
   return typeof iss === 'string' ? iss : undefined;
-}
-
-// Whether `method` takes a credential found at `source` (as the authenticator's choice does).
-function takes(method: Method, value: string, source: CredentialSource): boolean {
-  if (source.kind === 'header' && !method.headers.includes(source.name)) return false;
-  if (source.kind === 'cookie' && !method.cookies.includes(source.name)) return false;
-  return method.recognizes(value, source);
 }
 
 /**
@@ -161,7 +156,7 @@ export function issuerRouter(
         route = { token, method };
         memo.add(route);
       }
-      return takes(route.method, token, source) ? route : undefined;
+      return methodTakes(route.method, token, source) ? route : undefined;
     },
   };
 }

@@ -12,7 +12,7 @@ import type {
 import type { Awaitable } from '../lib/awaitable.js';
 import { checkOptions } from '../lib/options.js';
 import { Discovery, discoveryIssuer } from './discovery.js';
-import { noMatchingKey } from './errors.js';
+import { noMatchingKey, throwOptionError } from './errors.js';
 import { safeTransport } from './fetch-jwks.js';
 import { KeySet } from './key-set.js';
 import { RemoteKeySet, type RemoteSettings } from './remote-jwks.js';
@@ -32,10 +32,6 @@ export type KeySource = (
   now: number,
   realm: string,
 ) => Awaitable<SignatureCheck>;
-
-function throwOptionError(message: string): never {
-  throw new TypeError(`jwt(): ${message}`);
-}
 
 function checksFor(key: KeyInfo, algorithms: readonly Algorithm[], impl: JwtCrypto, what: string) {
   const checks = new Map<Algorithm, SignatureCheck>();

@@ -3,6 +3,7 @@
 import { ALGORITHMS } from '../crypto/algorithms.js';
 import type { Algorithm } from '../crypto/types.js';
 import { checkOptions } from '../lib/options.js';
+import { throwOptionError } from './errors.js';
 import { type ScopeClaim, scopeClaimsOf } from './scope-claims.js';
 import type { DenyList, JwtOptions } from './types.js';
 
@@ -59,10 +60,6 @@ const KNOWN = [
   'cookie',
 ];
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-function throwOptionError(message: string): never {
-  throw new TypeError(`jwt(): ${message}`);
-}
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 const isPositiveInt = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;

@@ -72,3 +72,16 @@ export function parseObject(
   if (value === undefined) throw malformedToken('json', realm);
   return value;
 }
+
+/**
+ * A JSON object's own property `name`, or `undefined`: a claim named `__proto__` or
+ * `constructor` is data, never a walk up the prototype.
+ *
+ * @example
+ * ```ts
+ * const iss = ownClaim(payload, 'iss');
+ * ```
+ */
+export function ownClaim(object: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(object, name) ? object[name] : undefined;
+}

@@ -5,6 +5,7 @@
 // data, never a walk up a prototype.
 import { AuthErrorCodes } from '../error-codes.js';
 import { jwtRejection } from './errors.js';
+import { ownClaim } from './parse.js';
 
 /**
  * One configured scope claim: its name as configured, and the path to it (one segment for a
@@ -58,9 +59,6 @@ export function scopeClaimsOf(value: unknown): readonly ScopeClaim[] {
   return Object.freeze(claims);
 }
 
-const own = (object: Record<string, unknown>, name: string): unknown =>
-  Object.hasOwn(object, name) ? object[name] : undefined;
-
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -85,12 +83,12 @@ function valueAt(
   jti: unknown,
 ): unknown {
   if (claim.path.length === 1 || Object.hasOwn(payload, claim.name))
-    return own(payload, claim.name);
+    return ownClaim(payload, claim.name);
   let value: unknown = payload;
   for (const segment of claim.path) {
     if (value === undefined) return undefined;
     if (!isObject(value)) malformed(realm, jti);
-    value = own(value, segment);
+    value = ownClaim(value, segment);
   }
   return value;
 }

@@ -35,8 +35,17 @@ export type AwaitableAuthenticate = (
   options?: { optional?: boolean },
 ) => Awaitable<Principal | null>;
 
-const verifiers = new WeakMap<Method['verify'], AwaitableVerify>();
-const attempts = new WeakMap<Authenticator['authenticate'], AwaitableAuthenticate>();
+// Each public function core made → its awaitable face.
+const faces = new WeakMap<object, unknown>();
+
+// The public, promise-returning twin of an awaitable face, registered so core can find the face.
+function publicTwin<A extends unknown[], T>(
+  awaitable: (...args: A) => Awaitable<T>,
+): (...args: A) => Promise<T> {
+  const twin = async (...args: A) => awaitable(...args);
+  faces.set(twin, awaitable);
+  return twin;
+}
 
 /**
  * A method's public `verify()`, made from its awaitable face and known to core as such.
@@ -47,9 +56,7 @@ const attempts = new WeakMap<Authenticator['authenticate'], AwaitableAuthenticat
  * ```
  */
 export function verifyFrom(awaitable: AwaitableVerify): Method['verify'] {
-  const verify = async (value: string, ctx: VerifyContext) => awaitable(value, ctx);
-  verifiers.set(verify, awaitable);
-  return verify;
+  return publicTwin(awaitable);
 }
 
 /**
@@ -61,7 +68,7 @@ export function verifyFrom(awaitable: AwaitableVerify): Method['verify'] {
  * ```
  */
 export function awaitableVerifyOf(verify: Method['verify']): AwaitableVerify | undefined {
-  return verifiers.get(verify);
+  return faces.get(verify) as AwaitableVerify | undefined;
 }
 
 /**
@@ -73,10 +80,7 @@ export function awaitableVerifyOf(verify: Method['verify']): AwaitableVerify | u
  * ```
  */
 export function authenticateFrom(awaitable: AwaitableAuthenticate): Authenticator['authenticate'] {
-  const authenticate = async (request: RequestView, options?: { optional?: boolean }) =>
-    awaitable(request, options);
-  attempts.set(authenticate, awaitable);
-  return authenticate;
+  return publicTwin(awaitable);
 }
 
 /**
@@ -90,5 +94,5 @@ export function authenticateFrom(awaitable: AwaitableAuthenticate): Authenticato
 export function awaitableAuthenticateOf(
   authenticate: Authenticator['authenticate'],
 ): AwaitableAuthenticate | undefined {
-  return attempts.get(authenticate);
+  return faces.get(authenticate) as AwaitableAuthenticate | undefined;
 }
