@@ -5,7 +5,7 @@
 // document whose `issuer` is exactly the configured one.
 import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
+import { ADAPTERS, type AdapterName, testApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
 import { forge } from './support/forge.js';
 import { ALGS, keySet } from './support/keys.js';
@@ -35,9 +35,7 @@ describe.each(ADAPTERS)('%s: discovery', (adapter: AdapterName) => {
   async function api(options: Partial<JwtOptions> = {}) {
     const { jwks: _, ...recipe } = jwtOptionsFor(idp);
     const method = jwt({ ...recipe, discovery: true, ...options });
-    const started = await startApi(adapter, { methods: [method] });
-    onTestFinished(() => started.close());
-    return started;
+    return testApi(adapter, { methods: [method] });
   }
 
   it('finds the key set through /.well-known/openid-configuration', async () => {

@@ -3,8 +3,8 @@
 // `issuer` equals its `iss`, and one issuer's key never verifies another issuer's token (RFC 8725
 // §3.8).
 import { AuthErrorCodes as C, createAuthenticator, jwt } from '@portcullis/core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, type AdapterName, testApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
 import { forge } from './support/forge.js';
 import { keySet } from './support/keys.js';
@@ -27,9 +27,7 @@ it('refuses the same issuer in two jwt() methods of one authenticator', () => {
 describe.each(ADAPTERS)('%s: two providers', (adapter: AdapterName) => {
   async function api(...idps: Idp[]) {
     const methods = idps.map((idp) => jwt(jwtOptionsFor(idp)));
-    const started = await startApi(adapter, { methods });
-    onTestFinished(() => started.close());
-    return started;
+    return testApi(adapter, { methods });
   }
 
   it("refuses the other provider's tokens when it trusts one", async () => {

@@ -2,12 +2,12 @@
 // even past `cacheMaxAge` while the refetch fails; a token whose `kid` the API has never seen, or
 // any token on an API that never fetched the key set, answers 503 ERR_JWKS_UNAVAILABLE — never a
 // 401 and never a success. When the provider is back, its new key is picked up.
-import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
-import { afterAll, beforeAll, beforeEach, describe, it, onTestFinished } from 'vitest';
-import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
+import { AuthErrorCodes as C, type JwtOptions } from '@portcullis/core';
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
+import { ADAPTERS, type AdapterName, idpApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
 import { keySet, type SigningKey, signingKey } from './support/keys.js';
-import { type Idp, jwtOptionsFor, startIdp } from './support/provider.js';
+import { type Idp, startIdp } from './support/provider.js';
 
 let idp: Idp;
 let base: SigningKey[];
@@ -23,12 +23,8 @@ beforeEach(async () => {
 });
 
 describe.each(ADAPTERS)('%s: provider down', (adapter: AdapterName) => {
-  async function api(options: Partial<JwtOptions> = {}, now?: () => number) {
-    const method = jwt({ ...jwtOptionsFor(idp), ...options });
-    const started = await startApi(adapter, { methods: [method], ...(now && { now }) });
-    onTestFinished(() => started.close());
-    return started;
-  }
+  const api = (options?: Partial<JwtOptions>, now?: () => number) =>
+    idpApi(adapter, idp, options, now);
 
   it('keeps serving tokens whose keys are cached, past cacheMaxAge too', async () => {
     const clock = { now: Date.now() };

@@ -2,13 +2,13 @@
 // up by the refetch its unknown `kid` causes; a key dropped from the set stops verifying — tokens
 // it signed are refused, whether the API cached them or never saw them — once the key set is
 // refetched, on `cacheMaxAge` or on a new key's `kid`. (How the provider rotates: provider.ts.)
-import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
+import { AuthErrorCodes as C, type JwtOptions } from '@portcullis/core';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ADAPTERS, type AdapterName, idpApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
 import { keySet, type SigningKey, signingKey } from './support/keys.js';
-import { type Idp, jwtOptionsFor, startIdp } from './support/provider.js';
+import { type Idp, startIdp } from './support/provider.js';
 
 let idp: Idp;
 let base: SigningKey[];
@@ -25,12 +25,8 @@ beforeEach(() => idp.deploy(base));
 const withoutOldKey = () => [next, ...base.filter((k) => k.alg !== 'RS256')];
 
 describe.each(ADAPTERS)('%s: keys rotated at the provider', (adapter: AdapterName) => {
-  async function api(options: Partial<JwtOptions> = {}, now?: () => number) {
-    const method = jwt({ ...jwtOptionsFor(idp), ...options });
-    const started = await startApi(adapter, { methods: [method], ...(now && { now }) });
-    onTestFinished(() => started.close());
-    return started;
-  }
+  const api = (options?: Partial<JwtOptions>, now?: () => number) =>
+    idpApi(adapter, idp, options, now);
 
   it('picks up a new signing key without a restart', async () => {
     const a = await api();

@@ -1,21 +1,13 @@
 // End to end against a real identity provider (oidc-provider): client credentials tokens for a
 // resource, signed RS256, PS256, ES256 and EdDSA, checked by the same API on Express, Koa and
 // Hono — valid tokens, missing scopes, another resource, opaque tokens, expiry, scope claims.
-import { AuthErrorCodes as C, type JwtOptions, jwt } from '@portcullis/core';
+import { AuthErrorCodes as C, type JwtOptions } from '@portcullis/core';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { ADAPTERS, type AdapterName, startApi } from './support/apps.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADAPTERS, type AdapterName, idpApi } from './support/apps.js';
 import { expectOk, expectRefused } from './support/expect.js';
 import { ALGS, keySet } from './support/keys.js';
-import {
-  BILLING,
-  CLIENTS,
-  type Idp,
-  jwtOptionsFor,
-  REPORTS,
-  startIdp,
-  TOKEN_TTL,
-} from './support/provider.js';
+import { BILLING, CLIENTS, type Idp, REPORTS, startIdp, TOKEN_TTL } from './support/provider.js';
 
 let idp: Idp;
 beforeAll(async () => {
@@ -49,12 +41,8 @@ describe('oidc-provider access tokens', () => {
 });
 
 describe.each(ADAPTERS)('%s behind oidc-provider', (adapter: AdapterName) => {
-  async function api(options: Partial<JwtOptions> = {}, now?: () => number) {
-    const method = jwt({ ...jwtOptionsFor(idp), ...options });
-    const started = await startApi(adapter, { methods: [method], ...(now && { now }) });
-    onTestFinished(() => started.close());
-    return started;
-  }
+  const api = (options?: Partial<JwtOptions>, now?: () => number) =>
+    idpApi(adapter, idp, options, now);
 
   it.each(ALGS.map((alg) => [alg, CLIENTS[alg].auth]))(
     'accepts a %s access token fetched with %s',

@@ -9,6 +9,8 @@ import {
   type AuthEvent,
   type Authenticator,
   createAuthenticator,
+  type JwtOptions,
+  jwt,
   type Method,
   type Principal,
 } from '@portcullis/core';
@@ -18,6 +20,8 @@ import * as ko from '@portcullis/koa';
 import express from 'express';
 import { Hono } from 'hono';
 import Koa from 'koa';
+import { onTestFinished } from 'vitest';
+import { type Idp, jwtOptionsFor } from './provider.js';
 
 /** The frameworks every case runs through. */
 export const ADAPTERS = ['Express', 'Koa', 'Hono'] as const;
@@ -149,4 +153,37 @@ export async function startApi(adapter: AdapterName, options: ApiOptions): Promi
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * {@link startApi} for the running test only: the API closes when the test finishes.
+ *
+ * @example
+ * ```ts
+ * const api = await testApi('Hono', { methods: [jwt(jwtOptionsFor(a)), jwt(jwtOptionsFor(b))] });
+ * ```
+ */
+export async function testApi(adapter: AdapterName, options: ApiOptions): Promise<Api> {
+  const started = await startApi(adapter, options);
+  onTestFinished(() => started.close());
+  return started;
+}
+
+/**
+ * A test's API trusting `idp` through the recipe's `jwt()` options, with `options` on top and an
+ * optional clock (epoch ms).
+ *
+ * @example
+ * ```ts
+ * const api = await idpApi('Koa', idp, { jwksOptions: { cacheMaxAge: 60_000 } }, () => clock.now);
+ * ```
+ */
+export function idpApi(
+  adapter: AdapterName,
+  idp: Idp,
+  options: Partial<JwtOptions> = {},
+  now?: () => number,
+): Promise<Api> {
+  const method = jwt({ ...jwtOptionsFor(idp), ...options });
+  return testApi(adapter, { methods: [method], ...(now && { now }) });
 }
