@@ -9,6 +9,9 @@ export type {
   ApiKeyMethod,
   ApiKeyOptions,
   ApiKeyRecord,
+  InvalidationLink,
+  InvalidationTarget,
+  KeyInvalidation,
   LookupResult,
 } from './api-key/types.js';
 export type { ApiKeyFailureReason, AuthEventReason, JwtFailureReason } from './audit-reasons.js';
@@ -31,6 +34,8 @@ export type {
   MemoryDenyListOptions,
   ScopeClaimName,
 } from './jwt/types.js';
+export { memoryReplayStore } from './replay/memory.js';
+export type { MemoryReplayStoreOptions, ReplayStore } from './replay/types.js';
 export { hasScopes } from './scopes.js';
 export type {
   AuthEvent,

@@ -1,6 +1,7 @@
-// @portcullis/core/adapter: what an adapter author needs and an application does not. Request
-// views, credential extraction, challenges, the error factories, the awaitable control flow, and
-// what `authenticate()` records for the scope guards. Application code never imports this path.
+// @portcullis/core/adapter: what an adapter or store author needs and an application does not.
+// Request views, credential extraction, challenges, the error factories, the awaitable control
+// flow, what `authenticate()` records for the scope guards, and the argument checks every
+// deny-list and replay store shares. Application code never imports this path.
 export { invalidApiKey } from '../api-key/errors.js';
 export type { ChallengeParts } from '../challenge.js';
 export { buildChallenge } from '../challenge.js';
@@ -16,9 +17,11 @@ export {
 } from '../errors.js';
 export type { ExtractConfig, Extracted } from '../extract.js';
 export { extractCredential } from '../extract.js';
+export { revocationExpiry } from '../jwt/deny-list.js';
 export type { Awaitable } from '../lib/awaitable.js';
 export { isPromiseLike } from '../lib/awaitable.js';
 export { checkOptions } from '../lib/options.js';
+export { checkClaim } from '../replay/memory.js';
 export type { NodeRequestLike, RequestView } from '../request.js';
 export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from '../request.js';
 export { authenticateAwaitable, authenticateThen } from './authenticate-then.js';

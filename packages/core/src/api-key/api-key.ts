@@ -39,9 +39,38 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
   const records = new ClockedCache<KeyRecord>(o.cache.max, o.cache.ttl);
   const unknown = new ClockedCache<object>(o.cache.negativeMax, o.cache.negativeTtl);
   const flights = singleFlight(o.lookup, o.lookupTimeout, (hash, outcome, now) => {
+    if (link !== undefined && !link.live) return;
     if (outcome.kind === 'found') records.set(hash, outcome.record, now);
     else unknown.set(hash, UNKNOWN_MARK, now);
   });
+
+  function drop(hash: string): void {
+    records.delete(hash);
+    unknown.delete(hash);
+    flights.forget(hash);
+  }
+
+  function dropAll(): void {
+    records.clear();
+    unknown.clear();
+    flights.forgetAll();
+  }
+
+  // Another instance's invalidations arrive through the link. While it is not live, the cache is
+  // emptied once and then bypassed: a record read now may be invalidated unheard.
+  const link = o.invalidation?.attach({ drop: (hash) => drop(hash.toLowerCase()), dropAll });
+  let bypassing = false;
+  function cacheUsable(): boolean {
+    if (link === undefined || link.live) {
+      bypassing = false;
+      return true;
+    }
+    if (!bypassing) {
+      bypassing = true;
+      dropAll();
+    }
+    return false;
+  }
 
   function accepted(record: KeyRecord, ctx: VerifyContext): Principal {
     checkRecordLive(record, ctx.now(), ctx.realm);
@@ -59,10 +88,12 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     const problem = presentedKeyProblem(value, format);
     if (problem !== undefined) throw refusedApiKey(ctx.realm, problem);
     const hash = sha256Hex(value);
-    const now = ctx.now();
-    const cached = records.get(hash, now);
-    if (cached !== undefined) return accepted(cached, ctx);
-    if (unknown.get(hash, now) !== undefined) throw refusedApiKey(ctx.realm, 'unknown_key');
+    if (cacheUsable()) {
+      const now = ctx.now();
+      const cached = records.get(hash, now);
+      if (cached !== undefined) return accepted(cached, ctx);
+      if (unknown.get(hash, now) !== undefined) throw refusedApiKey(ctx.realm, 'unknown_key');
+    }
     const run = flights.run(hash, ctx);
     return isPromiseLike(run) ? run.then((outcome) => settle(outcome, ctx)) : settle(run, ctx);
   }
@@ -75,19 +106,23 @@ export function apiKey(options: ApiKeyOptions): ApiKeyMethod {
     tokenSafe: o.checksum,
     recognizes: recognizer(o.bearer, tag),
     verify: verifyFrom(verifyAwaitable),
-    invalidate(hash: string): void {
+    invalidate(hash: string): Promise<void> {
       if (typeof hash !== 'string') {
         throw new TypeError('invalidate(): `hash` must be the hex SHA-256 from hashApiKey()');
       }
       const key = hash.toLowerCase();
-      records.delete(key);
-      unknown.delete(key);
-      flights.forget(key);
+      drop(key);
+      if (link === undefined) return Promise.resolve();
+      let published: Promise<void>;
+      try {
+        published = Promise.resolve(link.publish(key));
+      } catch (err) {
+        published = Promise.reject(err);
+      }
+      // Awaiting it reports a failure; not awaiting it must not crash the process.
+      published.catch(() => {});
+      return published;
     },
-    clearCache(): void {
-      records.clear();
-      unknown.clear();
-      flights.forgetAll();
-    },
+    clearCache: dropAll,
   });
 }

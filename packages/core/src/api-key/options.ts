@@ -14,6 +14,7 @@ const API_KEY_OPTIONS = [
   'checksum',
   'cache',
   'lookupTimeout',
+  'invalidation',
 ];
 const CACHE_OPTIONS = ['max', 'ttl', 'negativeMax', 'negativeTtl'];
 
@@ -33,6 +34,7 @@ export interface ResolvedApiKeyOptions {
   checksum: boolean;
   lookupTimeout: number;
   cache: { max: number; ttl: number; negativeMax: number; negativeTtl: number };
+  invalidation: ApiKeyOptions['invalidation'];
 }
 
 function throwOptionError(message: string): never {
@@ -128,6 +130,15 @@ export function resolveApiKeyOptions(options: ApiKeyOptions): ResolvedApiKeyOpti
       `\`lookupTimeout\` must be a number of milliseconds above 0, at most ${MAX_LOOKUP_TIMEOUT}`,
     );
   }
+  const { invalidation } = options;
+  if (
+    invalidation !== undefined &&
+    (typeof invalidation !== 'object' ||
+      invalidation === null ||
+      typeof invalidation.attach !== 'function')
+  ) {
+    throwOptionError('`invalidation` must have `attach()`, like redisInvalidation()');
+  }
   return {
     lookup,
     prefix,
@@ -136,5 +147,6 @@ export function resolveApiKeyOptions(options: ApiKeyOptions): ResolvedApiKeyOpti
     checksum: checksum ?? true,
     lookupTimeout: lookupTimeout ?? 5000,
     cache: resolveCache(options.cache),
+    invalidation,
   };
 }

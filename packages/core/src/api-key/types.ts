@@ -70,6 +70,57 @@ export interface ApiKeyOptions {
   cache?: ApiKeyCacheOptions | false;
   /** Milliseconds to wait for `lookup` before answering 503. Default 5000. */
   lookupTimeout?: number;
+  /**
+   * Carry `invalidate(hash)` to every instance, such as `redisInvalidation()` from
+   * `@portcullis/redis`. While the instance cannot hear invalidations, it caches nothing.
+   */
+  invalidation?: KeyInvalidation;
+}
+
+/**
+ * A channel that carries API key invalidations between the instances of a fleet. `apiKey()`
+ * attaches its cache once, at construction; `redisInvalidation()` from `@portcullis/redis` is one.
+ *
+ * @example
+ * ```ts
+ * const keys = apiKey({ lookup, invalidation: await redisInvalidation({ client }) });
+ * await keys.invalidate(hash); // every instance drops the record
+ * ```
+ */
+export interface KeyInvalidation {
+  /** Connect a cache: from now on the channel tells it what to drop. */
+  attach(cache: InvalidationTarget): InvalidationLink;
+}
+
+/**
+ * What a {@link KeyInvalidation} tells an attached cache.
+ *
+ * @example
+ * ```ts
+ * const link = invalidation.attach({ drop: (hash) => cache.delete(hash), dropAll: () => cache.clear() });
+ * ```
+ */
+export interface InvalidationTarget {
+  /** Another instance (or this one) invalidated `hash`. */
+  drop(hash: string): void;
+  /** Invalidations may have been missed: forget everything. */
+  dropAll(): void;
+}
+
+/**
+ * A cache's end of a {@link KeyInvalidation}.
+ *
+ * @example
+ * ```ts
+ * if (link.live) cache.set(hash, record);
+ * await link.publish(hash);
+ * ```
+ */
+export interface InvalidationLink {
+  /** Whether every invalidation reaches this instance now. While `false`, nothing is cached. */
+  readonly live: boolean;
+  /** Tell every instance to drop `hash`; resolves once the channel has taken it. */
+  publish(hash: string): Promise<void>;
 }
 
 /**
@@ -99,13 +150,18 @@ export interface ApiKeyCacheOptions {
  * ```ts
  * const keys: ApiKeyMethod = apiKey({ lookup });
  * await db.apiKeys.revoke(id);
- * keys.invalidate(hash);
+ * await keys.invalidate(hash);
  * ```
  */
 export interface ApiKeyMethod extends Method {
   readonly type: 'api_key';
-  /** Forget the cached record (or unknown mark) of one key hash, effective on the next request. */
-  invalidate(hash: string): void;
+  /**
+   * Forget the cached record (or unknown mark) of one key hash, effective on this instance's next
+   * request. With an `invalidation` channel, every instance forgets it; the promise resolves once
+   * the channel has taken the message and rejects when it could not (a rejection nobody awaits is
+   * not reported as unhandled).
+   */
+  invalidate(hash: string): Promise<void>;
   /** Forget every cached record and unknown mark. */
   clearCache(): void;
 }

@@ -5,6 +5,24 @@ import type { DenyList, MemoryDenyListOptions } from './types.js';
 // accepted within tolerance after `exp` is still refused.
 const GRACE_SECONDS = 300;
 
+/**
+ * Check what `revoke(jti, expiresAt)` was given and answer the epoch second until which the entry
+ * must be kept: the token's expiry plus the largest clock tolerance `jwt()` allows, so a token
+ * still accepted within tolerance after `exp` stays refused. Shared by every {@link DenyList} of
+ * Portcullis.
+ *
+ * @example
+ * ```ts
+ * const keepUntil = revocationExpiry(jti, claims.exp); // claims.exp + 300
+ * ```
+ */
+export function revocationExpiry(jti: unknown, expiresAt: Date | number): number {
+  if (typeof jti !== 'string' || jti === '') {
+    throw new TypeError('revoke(): `jti` must be a non-empty string');
+  }
+  return Math.ceil(toEpochSeconds(expiresAt, 'revoke(): `expiresAt`') + GRACE_SECONDS);
+}
+
 function toEpochSeconds(value: Date | number, what: string): number {
   const seconds = value instanceof Date ? value.getTime() / 1000 : value;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
@@ -41,22 +59,18 @@ export function memoryDenyList(
   function sweep(nowSeconds: number): void {
     if (nowSeconds < nextSweep) return;
     nextSweep = nowSeconds + 60;
-    for (const [jti, until] of entries)
-      if (until + GRACE_SECONDS <= nowSeconds) entries.delete(jti);
+    for (const [jti, until] of entries) if (until <= nowSeconds) entries.delete(jti);
   }
 
   return {
     revoke(jti, expiresAt) {
-      if (typeof jti !== 'string' || jti === '') {
-        throw new TypeError('revoke(): `jti` must be a non-empty string');
-      }
-      const until = toEpochSeconds(expiresAt, 'revoke(): `expiresAt`');
+      const until = revocationExpiry(jti, expiresAt);
       sweep(now() / 1000);
       entries.set(jti, Math.max(until, entries.get(jti) ?? 0));
     },
     isRevoked(jti) {
       const until = entries.get(jti);
-      return until !== undefined && until + GRACE_SECONDS > now() / 1000;
+      return until !== undefined && until > now() / 1000;
     },
     get size() {
       return entries.size;
