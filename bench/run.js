@@ -1,6 +1,7 @@
 // `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
-// its peers and raw node:crypto, then the cache memory figures. `--http` (or `http`): requests/s
-// of real servers on 127.0.0.1 driven by autocannon. See README.md.
+// its peers and raw node:crypto, then the cache memory figures, then @portcullis/redis on a real
+// Redis when one answers. `--http` (or `http`): requests/s of real servers on 127.0.0.1 driven by
+// autocannon. `redis`: only the Redis section. See README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
@@ -10,18 +11,29 @@ import { microTargets } from './lib/targets.js';
 import { renderMemory, runMemory } from './memory.js';
 import { renderApiKeys, runApiKeys } from './micro/api-key.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
+import { renderRedis, runRedis } from './redis/run-redis.js';
 
-const USAGE = `usage: node --expose-gc run.js [http|--http] [--quick] [--markdown]
-                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--quiet] [--json=FILE] [--from=FILE]`;
+const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis] [--quick] [--markdown]
+                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--no-redis] [--quiet]
+                 [--json=FILE] [--from=FILE]`;
 
 function parseArgs(argv) {
-  const opts = { mode: 'micro', quick: false, markdown: false, memory: true, quiet: false };
+  const opts = {
+    mode: 'micro',
+    quick: false,
+    markdown: false,
+    memory: true,
+    redis: true,
+    quiet: false,
+  };
   for (const arg of argv) {
     if (arg === '--') continue; // `pnpm bench -- --quick` passes the separator through
     if (arg === 'http' || arg === '--http') opts.mode = 'http';
+    else if (arg === 'redis' || arg === '--redis') opts.mode = 'redis';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
+    else if (arg === '--no-redis') opts.redis = false;
     else if (arg === '--quiet') opts.quiet = true;
     else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
     else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
@@ -81,6 +93,21 @@ function printMicro({ results, apiKeys, memory }, opts) {
   );
 }
 
+/** The redis section: its tables and goal lines, or the one line saying why it was skipped. */
+function printRedis(redis, opts) {
+  if (redis.skipped) {
+    console.log(`\nRedis (@portcullis/redis) — skipped: ${redis.skipped}`);
+    return;
+  }
+  console.log(
+    `\nRedis (@portcullis/redis) on ${redis.url}, Redis ${redis.server}; the section took ${redis.seconds.toFixed(0)} s, deleted its ${redis.deletedKeys?.toLocaleString('en-US') ?? '?'} keys after`,
+  );
+  const { sections, lines } = renderRedis(redis, opts.markdown);
+  for (const s of sections) section(s.title, s, opts.markdown);
+  console.log('\nRedis goals\n');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
 function printTargets(lines) {
   console.log(
     '\nTargets (issue "Speed"; ratios from paired A/B timing, absolute limits from the lowest median)\n',
@@ -99,8 +126,19 @@ async function micro(opts, log) {
   printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
   closeMicro();
+  // After the targets, so the child processes and sockets of this section cannot disturb them.
+  const redis = opts.redis && !opts.algorithms ? await runRedis(pc, opts, log) : null;
+  if (redis) printRedis(redis, opts);
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { results, apiKeys, memory, targets };
+  return { results, apiKeys, memory, targets, redis };
+}
+
+/** `redis` mode: the Redis section alone. */
+async function redisOnly(opts, log) {
+  const pc = await loadPortcullis();
+  const redis = await runRedis(pc, opts, log);
+  printRedis(redis, opts);
+  return { redis };
 }
 
 /** Print a run saved with --json again (say, as Markdown), without measuring anything. */
@@ -117,8 +155,11 @@ async function replay(opts) {
     const { printHttp } = await import('./http/run-http.js');
     printHttp(saved, opts);
   } else {
-    printMicro(saved, opts);
-    printTargets(saved.targets?.lines ?? []);
+    if (saved.results) {
+      printMicro(saved, opts);
+      printTargets(saved.targets?.lines ?? []);
+    }
+    if (saved.redis) printRedis(saved.redis, opts);
   }
 }
 
@@ -127,7 +168,7 @@ async function main() {
   if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
-    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}, ${opts.rounds} round(s), lowest median kept)`,
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${opts.mode === 'redis' ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
   );
   for (const l of describeLines()) console.log(l);
   const loadAtStart = load();
@@ -136,6 +177,8 @@ async function main() {
   if (opts.mode === 'http') {
     const { runHttp } = await import('./http/run-http.js');
     out = await runHttp(opts, log);
+  } else if (opts.mode === 'redis') {
+    out = await redisOnly(opts, log);
   } else {
     out = await micro(opts, log);
   }

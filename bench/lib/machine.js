@@ -55,8 +55,15 @@ export function describe() {
     '@hono/node-server',
     'autocannon',
     'mitata',
+    'redis',
   ];
-  const ours = ['@portcullis/core', '@portcullis/express', '@portcullis/koa', '@portcullis/hono'];
+  const ours = [
+    '@portcullis/core',
+    '@portcullis/express',
+    '@portcullis/koa',
+    '@portcullis/hono',
+    '@portcullis/redis',
+  ];
   return {
     cpu: cpus[0]?.model.trim() ?? '?',
     cores: cpus.length,

@@ -16,9 +16,11 @@ async function timeBatch(fn, n, isAsync) {
 
 /**
  * Compare `a` (the reference) with `b`. Resolves to the medians of: b/a per pair (`ratio`),
- * (b − a) per call (`diffNs`), and each side's ns per call.
+ * (b − a) per call (`diffNs`), and each side's ns per call. `yieldToLoop`: let the event loop
+ * run (timers, sockets) between pairs, for functions that need it to stay in their steady state
+ * (a Redis deny-list's replica is kept fresh by heartbeats the loop must receive).
  */
-export async function paired(a, b, { pairs = 40, batchMs = 8 } = {}) {
+export async function paired(a, b, { pairs = 40, batchMs = 8, yieldToLoop = false } = {}) {
   const aAsync = a() instanceof Promise;
   const bAsync = b() instanceof Promise;
   // Warm both, and size the batch so one side takes about `batchMs`.
@@ -39,6 +41,7 @@ export async function paired(a, b, { pairs = 40, batchMs = 8 } = {}) {
       tb = await timeBatch(b, n, bAsync);
       ta = await timeBatch(a, n, aAsync);
     }
+    if (yieldToLoop) await new Promise((resolve) => setImmediate(resolve));
     ratios.push(tb / ta);
     diffs.push((tb - ta) / n);
     as.push(ta / n);

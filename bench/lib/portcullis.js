@@ -21,15 +21,16 @@ async function loadCore() {
   return { module: { ...main.module, ...adapter.module } };
 }
 
-/** `{ core, express, koa, hono }`, each `{ module }` or `{ error }`. */
+/** `{ core, express, koa, hono, redis }`, each `{ module }` or `{ error }`. */
 export async function loadPortcullis() {
-  const [core, express, koa, hono] = await Promise.all([
+  const [core, express, koa, hono, redis] = await Promise.all([
     loadCore(),
     load('@portcullis/express'),
     load('@portcullis/koa'),
     load('@portcullis/hono'),
+    load('@portcullis/redis'),
   ]);
-  return { core, express, koa, hono };
+  return { core, express, koa, hono, redis };
 }
 
 /** The module, or a thrown Error whose message says why it is missing. */
