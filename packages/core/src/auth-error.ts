@@ -25,6 +25,8 @@ export interface AuthErrorInit {
   realm?: string | undefined;
   /** For 403: the scopes the route requires. */
   scope?: readonly string[] | undefined;
+  /** For 429: whole seconds until the request may be sent again (`Retry-After`). Default 1. */
+  retryAfter?: number | undefined;
   cause?: unknown;
 }
 
@@ -49,7 +51,7 @@ export class AuthError extends Error {
   readonly error: AuthErrorWord;
   /** A stable `ERR_…` code for programs. */
   readonly code: AuthErrorCode;
-  /** Response headers: `WWW-Authenticate` for 400/401/403, `Retry-After` for 503. */
+  /** Response headers: `WWW-Authenticate` for 400/401/403, `Retry-After` for 429 and 503. */
   readonly headers: Record<string, string>;
   /** Whether `message` is safe to show the client (true below 500, as Koa and http-errors use it). */
   readonly expose: boolean;
@@ -64,7 +66,9 @@ export class AuthError extends Error {
     this.expose = init.status < 500;
     if (init.scope !== undefined) this.scope = init.scope;
     this.headers = {};
-    if (init.status < 500) {
+    if (init.status === 429) {
+      this.headers['retry-after'] = String(init.retryAfter ?? 1);
+    } else if (init.status < 500) {
       this.headers['www-authenticate'] = buildChallenge({
         realm: init.realm,
         // RFC 6750 §3.1: a request with no authentication information gets no error code.

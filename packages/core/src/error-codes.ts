@@ -6,15 +6,16 @@
  *
  * @example
  * ```ts
- * const status: AuthErrorStatus = err.status; // 400 | 401 | 403 | 500 | 503
+ * const status: AuthErrorStatus = err.status; // 400 | 401 | 403 | 429 | 500 | 503
  * ```
  */
-export type AuthErrorStatus = 400 | 401 | 403 | 500 | 503;
+export type AuthErrorStatus = 400 | 401 | 403 | 429 | 500 | 503;
 
 /**
  * The error word in the body and challenge: RFC 6750 §3.1 codes, `unauthorized` for a request
- * with no credential (which carries no error in its challenge), and RFC 6749's `server_error` and
- * `temporarily_unavailable` for failures on our side.
+ * with no credential (which carries no error in its challenge), `rate_limited` for a 429 (a rate
+ * limit or a spent budget), and RFC 6749's `server_error` and `temporarily_unavailable` for
+ * failures on our side.
  *
  * @example
  * ```ts
@@ -25,6 +26,7 @@ export type AuthErrorWord =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'rate_limited'
   | 'unauthorized'
   | 'server_error'
   | 'temporarily_unavailable';
@@ -85,6 +87,12 @@ export const AuthErrorCodes = {
   JWT_SENDER_CONSTRAINED: 'ERR_JWT_SENDER_CONSTRAINED',
   /** 403: the principal lacks a required scope. */
   INSUFFICIENT_SCOPE: 'ERR_INSUFFICIENT_SCOPE',
+  /** 429: the principal's rate limit is used up for now (`rateLimit()`). */
+  RATE_LIMITED: 'ERR_RATE_LIMITED',
+  /** 429: the principal's budget for this period is spent (`budget()`). */
+  BUDGET_EXHAUSTED: 'ERR_BUDGET_EXHAUSTED',
+  /** 503: the limit store could not answer (with `onStoreError: 'deny'`, the default). */
+  LIMIT_STORE_FAILED: 'ERR_LIMIT_STORE_FAILED',
   /** 503: the API key lookup threw or rejected. */
   LOOKUP_FAILED: 'ERR_LOOKUP_FAILED',
   /** 503: the API key lookup did not answer within its timeout. */

@@ -34,6 +34,16 @@ export type {
   MemoryDenyListOptions,
   ScopeClaimName,
 } from './jwt/types.js';
+export type { MemoryLimitStore } from './limits/memory-store.js';
+export { memoryLimitStore } from './limits/memory-store.js';
+export type { Budget, BudgetOptions, RateLimitOptions } from './limits/policy.js';
+export type {
+  BudgetState,
+  LimitStore,
+  MemoryLimitStoreOptions,
+  RateDecision,
+  RateRule,
+} from './limits/types.js';
 export { memoryReplayStore } from './replay/memory.js';
 export type { MemoryReplayStoreOptions, ReplayStore } from './replay/types.js';
 export { hasScopes } from './scopes.js';

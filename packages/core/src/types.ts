@@ -46,6 +46,8 @@ export interface Principal {
   claims?: JWTPayload;
   /** The API key record's `id` (API keys only). */
   keyId?: string;
+  /** The API key record's `metadata` (API keys only), frozen: a tier, a budget, your own data. */
+  metadata?: Readonly<Record<string, unknown>>;
   /** When the credential stops being valid. */
   expiresAt?: Date;
 }
@@ -122,10 +124,11 @@ export interface Method {
 export interface AuthEvent {
   /**
    * `success`, `failure`, `anonymous` (no credential on an optional route), `denied` (a scope
-   * guard's 403, after the `success` of the same request) or `limited` (a 429; reserved for rate
-   * limiting).
+   * guard's 403, after the `success` of the same request), `limited` (a 429 of `rateLimit()` or
+   * `budget()`), or `unlimited` (a limit store failed and `onStoreError: 'allow'` let the request
+   * through without a limit). A limit store failure answered 503 is a `failure`.
    */
-  outcome: 'success' | 'failure' | 'anonymous' | 'denied' | 'limited';
+  outcome: 'success' | 'failure' | 'anonymous' | 'denied' | 'limited' | 'unlimited';
   /** The verifier that handled the credential, when one was chosen. */
   method?: AuthMethodName;
   /** The authenticated subject (success and denied). */

@@ -92,5 +92,6 @@ export function apiKeyPrincipal(record: KeyRecord): Principal {
   };
   if (record.tenant !== undefined) principal.tenant = record.tenant;
   if (record.expiresAt !== undefined) principal.expiresAt = new Date(record.expiresAt);
+  if (record.metadata !== undefined) principal.metadata = record.metadata;
   return principal;
 }

@@ -1,4 +1,18 @@
+import { deepFreeze } from '../lib/deep-freeze.js';
 import type { ApiKeyRecord } from './types.js';
+
+// A copy through JSON: plain data only (a Date becomes its ISO string, a function disappears), so
+// the caller's object cannot change a cached record, and frozen all the way down.
+function copyFrozen(value: Record<string, unknown>): Readonly<Record<string, unknown>> {
+  let copy: Record<string, unknown>;
+  try {
+    copy = JSON.parse(JSON.stringify(value));
+  } catch {
+    throw new InvalidRecordError('lookup() returned a record whose `metadata` is not plain data');
+  }
+  deepFreeze(copy);
+  return copy;
+}
 
 /**
  * A validated copy of an {@link ApiKeyRecord}: instants in epoch ms, scopes frozen.
@@ -15,6 +29,7 @@ export interface KeyRecord {
   readonly tenant: string | undefined;
   readonly expiresAt: number | undefined;
   readonly revokedAt: number | undefined;
+  readonly metadata: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -83,6 +98,14 @@ export function toKeyRecord(value: unknown): KeyRecord {
   if (tenant !== undefined && tenant !== null && typeof tenant !== 'string') {
     throw new InvalidRecordError('lookup() returned a record whose `tenant` is not a string');
   }
+  const metadata = raw['metadata'];
+  if (
+    metadata !== undefined &&
+    metadata !== null &&
+    (typeof metadata !== 'object' || Array.isArray(metadata))
+  ) {
+    throw new InvalidRecordError('lookup() returned a record whose `metadata` is not an object');
+  }
   return Object.freeze({
     id,
     subject,
@@ -90,5 +113,6 @@ export function toKeyRecord(value: unknown): KeyRecord {
     tenant: tenant ?? undefined,
     expiresAt: instant(raw['expiresAt'], 'expiresAt'),
     revokedAt: instant(raw['revokedAt'], 'revokedAt'),
+    metadata: metadata == null ? undefined : copyFrozen(metadata as Record<string, unknown>),
   });
 }

@@ -23,6 +23,11 @@ export interface ApiKeyRecord {
   revokedAt?: Date | number | null;
   /** The tenant the key belongs to. */
   tenant?: string;
+  /**
+   * Plain data about the key for your policies, such as a tier or a budget
+   * (`{ tier: 'pro', tokenBudget: 500_000 }`); copied and frozen, it becomes `principal.metadata`.
+   */
+  metadata?: Record<string, unknown> | null;
 }
 
 /**

@@ -114,8 +114,20 @@ export function reportDenied(
   principal: Principal,
   scopes: readonly string[],
 ): void {
+  reportTo(authenticator, () => deniedEvent(principal, scopes));
+}
+
+/**
+ * Report an event made after authentication (a guard's, a limit's) to the authenticator's
+ * `onEvent`; `make` runs only when there is a hook to call.
+ *
+ * @example
+ * ```ts
+ * reportTo(state.authenticator, () => limitedEvent(principal, err));
+ * ```
+ */
+export function reportTo(authenticator: Authenticator | undefined, make: () => EventInit): void {
   const token = (authenticator as { [AUDIT]?: object } | undefined)?.[AUDIT];
   const emit = token === undefined ? undefined : sinks.get(token);
-  if (emit === undefined) return;
-  emit(deniedEvent(principal, scopes));
+  if (emit !== undefined) emit(make());
 }
