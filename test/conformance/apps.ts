@@ -2,7 +2,7 @@ import type { Principal } from '@portcullis/core';
 import * as express from '@portcullis/express';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
-import type { AppSpec, Route as KitRoute } from '@portcullis/test-kit';
+import { type AppSpec, failingLimitStore, type Route as KitRoute } from '@portcullis/test-kit';
 import { allTargets } from '@portcullis/test-kit/targets';
 
 /** A principal some other code attached where the adapter keeps its own: never to be trusted. */
@@ -20,6 +20,11 @@ const ROUTES = [
   // A scope guard with no authenticate() before it, alone or after a forged principal.
   { path: '/unguarded', auth: false, requireScope: ['conversations:read'] },
   { path: '/forged', auth: false, forge: FORGED, requireScope: ['conversations:read'] },
+  // Limits after authenticate() (in withAuth(), its options): 3 requests a minute, a budget of 5
+  // a day that the handler spends at once, and a limit whose store fails.
+  { path: '/limited', rateLimit: { limit: 3, window: 60 } },
+  { path: '/budget', budget: { quota: 5, period: 'day' }, charge: 5 },
+  { path: '/limit-down', rateLimit: { limit: 3, window: 60, store: failingLimitStore() } },
 ] as const satisfies readonly KitRoute[];
 
 /** One of the routes every app has. */

@@ -23,7 +23,7 @@ function checkAnswer(s: Scenario, res: Answer) {
   expect(res.json).toEqual({ error: s.error, error_description: expect.any(String) });
   expect(res.headers['cache-control']).toBe('no-store');
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  if (s.status === 503) expect(res.headers['retry-after']).toMatch(/^\d+$/);
+  if (s.status === 503 || s.status === 429) expect(res.headers['retry-after']).toMatch(/^\d+$/);
   if (s.challenge === NONE) expect(challenge).toBeUndefined();
   else if (s.challenge === BARE) expect(challenge).toBe(`Bearer realm="${REALM}"`);
   else {
@@ -32,11 +32,21 @@ function checkAnswer(s: Scenario, res: Answer) {
   }
 }
 
+function checkHeaders(s: Scenario, res: Answer) {
+  for (const [name, expected] of Object.entries(s.headers ?? {})) {
+    if (expected === null) expect(res.headers[name]).toBeUndefined();
+    else if (typeof expected === 'string') expect(res.headers[name]).toBe(expected);
+    else expect(res.headers[name]).toMatch(expected);
+  }
+}
+
 function outcomesOf(s: Scenario): readonly AuthEvent['outcome'][] {
   if (s.events !== undefined) return s.events;
   if (s.status === 200) return [s.seen === null ? 'anonymous' : 'success'];
-  // A scope guard's 403 follows a successful authentication, and is reported on its own.
-  return s.status === 403 ? ['success', 'denied'] : ['failure'];
+  // A scope guard's 403 and a limit's 429 follow a successful authentication, and are reported
+  // on their own.
+  if (s.status === 403) return ['success', 'denied'];
+  return s.status === 429 ? ['success', 'limited'] : ['failure'];
 }
 
 describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
@@ -60,16 +70,23 @@ describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
 
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_n, s) => {
     const headers = s.send(creds);
+    const target = targets.get(s.setup)!;
+    for (let i = 0; i < (s.before ?? 0); i++) {
+      expect((await target.get(s.path, headers)).status).toBe(200);
+    }
     events.length = 0;
-    const res = await targets.get(s.setup)!.get(s.path, headers);
+    const res = await target.get(s.path, headers);
     checkAnswer(s, res);
+    checkHeaders(s, res);
     // The adapter authenticated once: one audit event, with the outcome the answer implies, and
-    // one more for a scope guard's 403.
+    // one more for a scope guard's 403, a limit's 429 or its store's failure.
     expect(events.map((e) => e.outcome)).toEqual(outcomesOf(s));
     if (s.status === 403) {
       expect(events[1]).toMatchObject({ status: 403, code: 'ERR_INSUFFICIENT_SCOPE' });
       expect(events[1]!.scopes?.join(' ')).toBe(s.scope);
     }
+    if (s.code !== undefined)
+      expect(events.at(-1)).toMatchObject({ status: s.status, code: s.code });
     // Nothing the client sent as a credential, and no secret a verifier's error held, comes back.
     const secrets = [FAKE_SECRET];
     for (const [, value] of headers) {

@@ -27,6 +27,12 @@ export interface Scenario {
   seen?: Seen | null;
   /** The audit events' outcomes, when not the ones the status implies (see the test). */
   events?: readonly AuthEvent['outcome'][];
+  /** The code of the last audit event, when it matters (a limit's 429 or its store's 503). */
+  code?: string;
+  /** Requests sent first, the same, each answered 200: to use up a limit. */
+  before?: number;
+  /** Headers the answer must carry (a value or a pattern), or `null` for one it must not. */
+  headers?: Readonly<Record<string, string | RegExp | null>>;
 }
 
 type Send = Scenario['send'];
@@ -115,6 +121,30 @@ const failed = (
     ...(events === undefined ? {} : { events }),
   }) as const;
 
+const limited = (
+  name: string,
+  path: Route,
+  send: Send,
+  before: number,
+  headers: Scenario['headers'],
+) =>
+  ({
+    name,
+    setup: 'main',
+    path,
+    send,
+    before,
+    status: 429,
+    error: 'rate_limited',
+    challenge: NONE,
+    code: path === '/budget' ? 'ERR_BUDGET_EXHAUSTED' : 'ERR_RATE_LIMITED',
+    headers,
+  }) as const;
+
+// The limits' headers (draft-ietf-httpapi-ratelimit-headers) on /limited and /budget.
+const LIMIT = { 'ratelimit-policy': '"default";q=3;w=60' } as const;
+const BUDGET = { 'ratelimit-policy': '"budget";q=5;w=86400' } as const;
+
 /** Flip the last character: a key with a bad checksum. */
 const mistyped = (k: string) => `${k.slice(0, -1)}${k.endsWith('A') ? 'B' : 'A'}`;
 
@@ -189,4 +219,11 @@ export const SCENARIOS: readonly Scenario[] = [
   { ...anonymous('optional scoped route, no credential: 401, not a pass', '/open-read', nothing), events: ['anonymous'] },
   failed('scope guard without authenticate(): 500, never 200', '/unguarded', (c) => key(c.keys.reader), 'main', []),
   failed('scope guard after a principal other code attached: 500', '/forged', nothing, 'main', []),
+
+  // Rate limits and budgets, per principal: each row's principal has the route to itself.
+  { ...allow('rate limit: a request within it carries the RateLimit headers', '/limited', (c) => bearer(c.rs256), RS256_USER), headers: { ...LIMIT, ratelimit: '"default";r=2;t=20' } },
+  limited('rate limit: the 4th request in its window: 429 with Retry-After', '/limited', (c) => key(c.keys.reader), 3, { ...LIMIT, ratelimit: /^"default";r=0;t=\d+$/ }),
+  { ...allow('budget: a request within it carries its headers', '/budget', (c) => bearer(c.es256), ES256_USER), headers: { ...BUDGET, ratelimit: /^"budget";r=5;t=\d+$/ } },
+  limited('budget: spent by the handler, the next request: 429 with Retry-After', '/budget', (c) => key(c.keys.reader), 1, { ...BUDGET, ratelimit: /^"budget";r=0;t=\d+$/ }),
+  { ...unavailable('limit store that fails: 503, never a pass', (c) => key(c.keys.reader)), path: '/limit-down', events: ['success', 'failure'], code: 'ERR_LIMIT_STORE_FAILED', headers: { ratelimit: null } },
 ];

@@ -1,4 +1,12 @@
-import { type Authenticator, apiKey, createAuthenticator, type Principal } from '@portcullis/core';
+import {
+  type Authenticator,
+  apiKey,
+  type Budget,
+  type BudgetOptions,
+  createAuthenticator,
+  type Principal,
+  type RateLimitOptions,
+} from '@portcullis/core';
 import * as ex from '@portcullis/express';
 import * as ho from '@portcullis/hono';
 import * as ko from '@portcullis/koa';
@@ -7,12 +15,18 @@ import { Hono } from 'hono';
 import Koa2 from 'koa2';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-// The public contract: the same three names, with the same parameters, in every adapter.
+// The public contract: the same names, with the same parameters, in every adapter.
 describe('the adapters share one contract', () => {
-  it('export the same names, the three fixed ones among them', () => {
+  it('export the same names, the fixed ones among them', () => {
     const names = (adapter: object) => Object.keys(adapter).sort();
     expect(names(ex)).toEqual(
-      expect.arrayContaining(['authenticate', 'requireAnyScope', 'requireScope']),
+      expect.arrayContaining([
+        'authenticate',
+        'budget',
+        'rateLimit',
+        'requireAnyScope',
+        'requireScope',
+      ]),
     );
     expect(names(ko)).toEqual(names(ex));
     // Hono also has withAuth(): one route's handler behind authentication, with no middleware.
@@ -34,6 +48,12 @@ describe('the adapters share one contract', () => {
     ]) {
       expectTypeOf(guard).parameters.toEqualTypeOf<string[]>();
     }
+    for (const limit of [ex.rateLimit, ko.rateLimit, ho.rateLimit]) {
+      expectTypeOf(limit).parameters.toEqualTypeOf<[options: RateLimitOptions]>();
+    }
+    for (const budget of [ex.budget, ko.budget, ho.budget]) {
+      expectTypeOf(budget).parameters.toEqualTypeOf<[options: BudgetOptions]>();
+    }
   });
 });
 
@@ -48,6 +68,16 @@ describe('the principal is typed on the older majors too', () => {
   it('ctx.state.auth on Koa 2', () => {
     new Koa2().use((ctx) => {
       expectTypeOf(ctx.state.auth).toEqualTypeOf<Principal | undefined>();
+    });
+  });
+
+  it('the budget too: req.budget on Express 4, ctx.state.budget on Koa 2', () => {
+    express4().get('/', ex.budget({ quota: 5, period: 'day' }), (req, res) => {
+      expectTypeOf(req.budget).toEqualTypeOf<Budget | undefined>();
+      res.end();
+    });
+    new Koa2().use((ctx) => {
+      expectTypeOf(ctx.state.budget).toEqualTypeOf<Budget | undefined>();
     });
   });
 

@@ -1,7 +1,15 @@
 import type { Principal } from '@portcullis/core';
 import express, { type Request, type RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type AuthenticateOptions, authenticate, requireAnyScope, requireScope } from './index.js';
+import {
+  type AuthenticateOptions,
+  authenticate,
+  type Budget,
+  budget,
+  rateLimit,
+  requireAnyScope,
+  requireScope,
+} from './index.js';
 
 describe('types', () => {
   it('types req.auth as the Principal, absent on optional routes', () => {
@@ -13,10 +21,21 @@ describe('types', () => {
     });
   });
 
+  it('types req.budget as the Budget, absent where budget() set none', () => {
+    expectTypeOf<Request['budget']>().toEqualTypeOf<Budget | undefined>();
+    express().post('/', budget({ quota: 5, period: 'day' }), async (req, res) => {
+      const state = await req.budget?.charge(2);
+      expectTypeOf(state?.remaining).toEqualTypeOf<number | undefined>();
+      res.end();
+    });
+  });
+
   it('returns plain Express middleware', () => {
     expectTypeOf(authenticate).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(requireScope).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(requireAnyScope).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(rateLimit).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(budget).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf<AuthenticateOptions['errors']>().toEqualTypeOf<'respond' | 'throw' | undefined>();
   });
 });

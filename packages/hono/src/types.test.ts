@@ -6,7 +6,12 @@ import {
   type AuthenticateOptions,
   type AuthVariables,
   authenticate,
+  type Budget,
+  type BudgetVariables,
+  budget,
+  rateLimit,
   requireScope,
+  withAuth,
 } from './index.js';
 
 const auth = createAuthenticator({ methods: [fakeMethod()] });
@@ -41,5 +46,32 @@ describe('types', () => {
       return c.text('');
     });
     expectTypeOf<AuthenticateOptions['errors']>().toEqualTypeOf<'respond' | 'throw' | undefined>();
+  });
+
+  it('types c.var.budget as possibly absent: after budget(), in withAuth(), app-wide', () => {
+    new Hono().get(
+      '/',
+      authenticate(auth),
+      rateLimit({ limit: 5, window: 60 }),
+      budget({ quota: 5, period: 'day' }),
+      async (c) => {
+        expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+        expectTypeOf(c.var.budget).toEqualTypeOf<Budget | undefined>();
+        await c.var.budget?.charge(1);
+        return c.text('');
+      },
+    );
+    withAuth(
+      auth,
+      (c) => {
+        expectTypeOf(c.var.budget).toEqualTypeOf<Budget | undefined>();
+        return c.text('');
+      },
+      { budget: { quota: 5, period: 'day' } },
+    );
+    new Hono<{ Variables: AuthVariables & BudgetVariables }>().get('/', (c) => {
+      expectTypeOf(c.get('budget')).toEqualTypeOf<Budget | undefined>();
+      return c.text('');
+    });
   });
 });

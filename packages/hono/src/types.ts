@@ -1,7 +1,7 @@
-import type { Principal } from '@portcullis/core';
+import type { Budget, BudgetOptions, Principal, RateLimitOptions } from '@portcullis/core';
 import type { ErrorsMode } from '@portcullis/core/adapter';
 
-export type { ErrorsMode };
+export type { Budget, BudgetOptions, ErrorsMode, RateLimitOptions };
 
 /**
  * Options of `authenticate()`.
@@ -40,6 +40,10 @@ export interface WithAuthOptions extends AuthenticateOptions {
   requireScope?: readonly string[];
   /** Scopes of which the caller must hold at least one: as `requireAnyScope(...)`. */
   requireAnyScope?: readonly string[];
+  /** A rate limit, checked after the scopes: as `rateLimit(options)`. */
+  rateLimit?: RateLimitOptions;
+  /** A budget, checked after the rate limit: as `budget(options)`, with `c.var.budget`. */
+  budget?: BudgetOptions;
 }
 
 /**
@@ -69,9 +73,29 @@ export interface OptionalAuthVariables {
   auth?: Principal;
 }
 
+/**
+ * The variable `budget()` sets: `c.var.budget`, the request's budget for the handler to charge.
+ * Absent for an exempt principal (`quota` returned `null`) and when a failing store was allowed
+ * through (`onStoreError: 'allow'`).
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: AuthVariables & BudgetVariables }>();
+ * app.post('/complete', async (c) => {
+ *   await c.var.budget?.charge(tokensUsed);
+ *   return c.json({ ok: true });
+ * });
+ * ```
+ */
+export interface BudgetVariables {
+  budget?: Budget;
+}
+
 declare module 'hono' {
   interface ContextVariableMap {
     /** The authenticated caller, set by `authenticate()`; absent where it did not run or found no credential. */
     auth?: Principal;
+    /** The request's budget, set by `budget()`; absent where it did not run or set none. */
+    budget?: Budget;
   }
 }

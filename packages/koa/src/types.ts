@@ -1,7 +1,7 @@
-import type { Principal } from '@portcullis/core';
+import type { Budget, BudgetOptions, Principal, RateLimitOptions } from '@portcullis/core';
 import type { ErrorsMode } from '@portcullis/core/adapter';
 
-export type { ErrorsMode };
+export type { Budget, BudgetOptions, ErrorsMode, RateLimitOptions };
 
 /**
  * Options of `authenticate()`.
@@ -31,5 +31,10 @@ declare module 'koa' {
   interface DefaultState {
     /** The authenticated caller, set by `authenticate()`; absent on an optional route with no credential. */
     auth?: Principal;
+    /**
+     * This request's budget, set by `budget()` for the handler to charge; absent where it did not
+     * run, for an exempt principal, and when a failing store was allowed through.
+     */
+    budget?: Budget;
   }
 }

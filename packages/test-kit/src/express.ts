@@ -1,5 +1,5 @@
 /// <reference path="./framework-aliases.d.ts" />
-import type { Authenticator, Principal } from '@portcullis/core';
+import type { Authenticator, Budget, Principal } from '@portcullis/core';
 import express5, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import express4 from 'express4';
 import { listen, type Target } from './http.js';
@@ -7,9 +7,9 @@ import {
   type Adapter,
   type AppFactory,
   type AppSpec,
-  answerAuth,
   ESCAPED_STATUS,
   escapedBody,
+  respond,
 } from './routes.js';
 
 /** Both majors, so a test runs on Express 5 and on Express 4. */
@@ -18,7 +18,7 @@ export const EXPRESSES: ReadonlyArray<readonly [string, () => Express]> = [
   ['Express 4', () => express4()],
 ];
 
-type Req = { auth?: Principal };
+type Req = { auth?: Principal; budget?: Budget };
 
 /**
  * An Express app with the spec's routes, mounted with `adapter`'s middleware.
@@ -36,7 +36,6 @@ export function expressApp(
 ): Express {
   const app = make();
   app.disable('x-powered-by');
-  const answer = spec.answer ?? answerAuth;
   for (const route of spec.routes) {
     const chain: RequestHandler[] = [];
     if (route.forge !== undefined) {
@@ -49,9 +48,12 @@ export function expressApp(
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
     if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
     if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
-    chain.push((req, res) => {
-      route.touch?.((req as Req).auth);
-      res.json(answer((req as Req).auth));
+    if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
+    if (route.budget) chain.push(adapter.budget(route.budget));
+    chain.push((req, res, next) => {
+      const { auth, budget } = req as Req;
+      const done = respond(spec, route, auth, budget, (body) => res.json(body));
+      if (done instanceof Promise) done.catch(next);
     });
     app.get(route.path, ...chain);
   }

@@ -1,5 +1,11 @@
 import { getRequestListener } from '@hono/node-server';
-import type { Authenticator, Principal } from '@portcullis/core';
+import type {
+  Authenticator,
+  Budget,
+  BudgetOptions,
+  Principal,
+  RateLimitOptions,
+} from '@portcullis/core';
 import { type Context, type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { inMemory, listen, type Target } from './http.js';
@@ -8,16 +14,18 @@ import {
   type AppFactory,
   type AppSpec,
   type AuthOptions,
-  answerAuth,
   ESCAPED_STATUS,
   escapedBody,
   type Route,
+  respond,
 } from './routes.js';
 
 /** What `withAuth()`'s options take besides `authenticate()`'s. */
 interface WithAuthOptions extends Omit<AuthOptions, 'optional'> {
   requireScope?: string[];
   requireAnyScope?: string[];
+  rateLimit?: RateLimitOptions;
+  budget?: BudgetOptions;
 }
 
 type RouteHandler = (c: Context) => Response | Promise<Response>;
@@ -36,13 +44,12 @@ export interface HonoAdapter extends Adapter<MiddlewareHandler> {
   ): Handler;
 }
 
-const principalOf = (c: Context) => (c.var as { auth?: Principal }).auth;
+type Variables = { auth?: Principal; budget?: Budget };
 
-function handlerOf(spec: AppSpec, route: Route) {
-  const answer = spec.answer ?? answerAuth;
+function handlerOf(spec: AppSpec, route: Route): RouteHandler {
   return (c: Context) => {
-    route.touch?.(principalOf(c));
-    return c.json(answer(principalOf(c)) as object);
+    const { auth, budget } = c.var as Variables;
+    return respond(spec, route, auth, budget, (body) => c.json(body as object));
   };
 }
 
@@ -65,6 +72,8 @@ function middlewareRoute(
   if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
   if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
   if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+  if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
+  if (route.budget) chain.push(adapter.budget(route.budget));
   app.on('GET', [route.path], ...chain, handlerOf(spec, route));
 }
 
@@ -100,8 +109,8 @@ export function honoApp(
 
 /**
  * The same routes with no middleware: each one handler wrapped in `withAuth()`, the route's
- * `auth` options and scopes passed to it. A route that forges a principal or mounts no
- * `authenticate()` stays middleware, as withAuth() has no form for it.
+ * `auth` options, scopes, rate limit and budget passed to it. A route that forges a principal or
+ * mounts no `authenticate()` stays middleware, as withAuth() has no form for it.
  *
  * @example
  * ```ts
@@ -123,6 +132,8 @@ export function honoWithAuthApp(
     const options: WithAuthOptions = auth;
     if (route.requireScope) options.requireScope = [...route.requireScope];
     if (route.requireAnyScope) options.requireAnyScope = [...route.requireAnyScope];
+    if (route.rateLimit) options.rateLimit = route.rateLimit;
+    if (route.budget) options.budget = route.budget;
     const handler = handlerOf(spec, route);
     app.get(
       route.path,

@@ -1,6 +1,6 @@
 /// <reference path="./framework-aliases.d.ts" />
 import { Router } from '@koa/router';
-import type { Authenticator, Principal } from '@portcullis/core';
+import type { Authenticator, Budget, Principal } from '@portcullis/core';
 import Koa, { type Middleware } from 'koa';
 import Koa2 from 'koa2';
 import { listen, type Target } from './http.js';
@@ -8,9 +8,9 @@ import {
   type Adapter,
   type AppFactory,
   type AppSpec,
-  answerAuth,
   ESCAPED_STATUS,
   escapedBody,
+  respond,
 } from './routes.js';
 
 /** Both majors, so a test runs on Koa 3 and on Koa 2. */
@@ -19,7 +19,7 @@ export const KOAS: ReadonlyArray<readonly [string, () => Koa]> = [
   ['Koa 2', () => new Koa2()],
 ];
 
-type State = { auth?: Principal };
+type State = { auth?: Principal; budget?: Budget };
 
 /**
  * A quiet Koa app with the spec's routes on @koa/router, mounted with `adapter`'s middleware.
@@ -37,7 +37,6 @@ export function koaApp(
 ): Koa {
   const app = make();
   app.silent = true;
-  const answer = spec.answer ?? answerAuth;
   if (spec.catchErrors) {
     app.use(async (ctx, next) => {
       try {
@@ -62,10 +61,13 @@ export function koaApp(
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
     if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
     if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+    if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
+    if (route.budget) chain.push(adapter.budget(route.budget));
     chain.push((ctx) => {
-      const principal = (ctx.state as State).auth;
-      route.touch?.(principal);
-      ctx.body = answer(principal);
+      const { auth, budget } = ctx.state as State;
+      return respond(spec, route, auth, budget, (body) => {
+        ctx.body = body;
+      });
     });
     router.get(route.path, ...chain);
   }

@@ -1,4 +1,10 @@
-import type { Authenticator, Principal } from '@portcullis/core';
+import type {
+  Authenticator,
+  Budget,
+  BudgetOptions,
+  Principal,
+  RateLimitOptions,
+} from '@portcullis/core';
 import type { Target } from './http.js';
 
 /** The options every adapter's `authenticate()` takes. */
@@ -8,13 +14,15 @@ export interface AuthOptions {
 }
 
 /**
- * The three names every adapter package exports, as the harness mounts them. Pass the adapter's
+ * The names every adapter package exports, as the harness mounts them. Pass the adapter's
  * module (`import * as express from '@portcullis/express'`) or, in its own unit tests, its source.
  */
 export interface Adapter<Middleware> {
   authenticate(authenticator: Authenticator, options?: AuthOptions): Middleware;
   requireScope(...scopes: string[]): Middleware;
   requireAnyScope(...scopes: string[]): Middleware;
+  rateLimit(options: RateLimitOptions): Middleware;
+  budget(options: BudgetOptions): Middleware;
 }
 
 /** One route of a test app, the same on every framework. */
@@ -30,6 +38,15 @@ export interface Route {
   /** Mount `requireAnyScope(...scopes)` after that. */
   requireAnyScope?: readonly string[];
   /**
+   * Mount `rateLimit(options)` after the guards (with `withAuth()`, its `rateLimit` option). The
+   * options are used as they are on every app built from the spec: a `store` in them is shared.
+   */
+  rateLimit?: RateLimitOptions;
+  /** Mount `budget(options)` after that (with `withAuth()`, its `budget` option). */
+  budget?: BudgetOptions;
+  /** Units the handler charges to the request's budget, when it has one, before it answers. */
+  charge?: number;
+  /**
    * Before the guards, attach this principal where the adapter would attach its own (`req.auth`,
    * `ctx.state.auth`, `c.var.auth`), as other code might: the guards must not trust it.
    */
@@ -41,8 +58,11 @@ export interface Route {
 /** A test app: its routes, the handler's answer and what catches errors. */
 export interface AppSpec {
   routes: readonly Route[];
-  /** The handler's JSON body from the principal it saw. Default {@link answerAuth}. */
-  answer?: (principal: Principal | undefined) => unknown;
+  /**
+   * The handler's JSON body from the principal it saw, and the budget (after its `charge`).
+   * Default {@link answerAuth}.
+   */
+  answer?: (principal: Principal | undefined, budget: Budget | undefined) => unknown;
   /**
    * Install an error handler that answers whatever reaches the framework's error flow with
    * {@link ESCAPED_STATUS}, an `x-escaped: 1` header and `{ escaped: true, code, status }` from
@@ -75,4 +95,26 @@ export function escapedBody(err: unknown) {
     status?: unknown;
   };
   return { escaped: true, code: e.code ?? null, status: e.status ?? null };
+}
+
+/**
+ * The handler's work, the same on every framework: touch the principal, charge the budget when
+ * the route says so (and only then wait for it), then `send` the JSON body.
+ *
+ * @example
+ * ```ts
+ * return respond(spec, route, c.var.auth, c.var.budget, (body) => c.json(body));
+ * ```
+ */
+export function respond<R>(
+  spec: AppSpec,
+  route: Route,
+  principal: Principal | undefined,
+  budget: Budget | undefined,
+  send: (body: unknown) => R,
+): R | Promise<R> {
+  route.touch?.(principal);
+  const answer = spec.answer ?? answerAuth;
+  if (route.charge === undefined || budget === undefined) return send(answer(principal, budget));
+  return budget.charge(route.charge).then(() => send(answer(principal, budget)));
 }
