@@ -2,10 +2,22 @@
  * `pnpm demo`: start the example API (Express by default) with a fresh in-memory store, print an
  * API key, an OAuth client and curl lines to try, and serve until Ctrl-C.
  * `pnpm demo --check`: run that tour against live servers for Express, Koa and Hono (or the one
- * named with --framework), print each request and its status, exit 1 on any mismatch.
+ * named with --framework), print each request and its status, exit 1 on any mismatch; then, when
+ * a Redis answers, the fleet tour on two instances.
+ * `pnpm demo --instances N [--check]`: N instances sharing revocation through Redis (fleet.js).
  */
+
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createAuthServer } from './shared/auth-server.js';
+import {
+  DEFAULT_REDIS_URL,
+  redisProblem,
+  START_REDIS,
+  shownUrl,
+  startFleet,
+} from './shared/fleet.js';
+import { runFleetTour } from './shared/fleet-tour.js';
 import { formatTable, runTour } from './shared/tour.js';
 
 const FRAMEWORKS = {
@@ -14,13 +26,19 @@ const FRAMEWORKS = {
   hono: async () => (await import('./hono.js')).startHono,
 };
 
+const MAX_INSTANCES = 5;
+
 const USAGE = `usage: pnpm demo [--framework express|koa|hono] [--port N] [--check]
+       pnpm demo --instances N [--redis URL] [--port N] [--check]
 
   (no flags)   serve the Express example on 127.0.0.1 and print what to try
   --framework  koa or hono instead of express
-  --port       listen on this port (default: a free one)
+  --port       listen on this port (default: a free one; with --instances, the first of N)
   --check      run the whole tour against live servers, print a table, exit 1 on a mismatch
-               (all three frameworks unless --framework is given)`;
+               (all three frameworks unless --framework is given, then the fleet tour on two
+               instances when a Redis answers)
+  --instances  run N (2–${MAX_INSTANCES}) instances sharing revocation through Redis
+  --redis      the Redis to share (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`;
 
 /** A fresh server with one API key and one OAuth client, as the tour and the curl lines use. */
 async function boot(framework, port, onEvent) {
@@ -35,6 +53,7 @@ async function boot(framework, port, onEvent) {
   return { server, apiKey, client, ...http };
 }
 
+/** The single-server tour on each framework; resolves to the number of mismatches. */
 async function check(frameworks) {
   let failed = 0;
   for (const framework of frameworks) {
@@ -58,23 +77,74 @@ async function check(frameworks) {
       await close();
     }
   }
+  return failed;
+}
+
+/** Report a Redis client's errors, once each until the message changes. */
+function redisErrors() {
+  const last = new Map();
+  return (n, err) => {
+    const message = err instanceof Error ? err.message || err.constructor.name : String(err);
+    if (last.get(n) === message) return;
+    last.set(n, message);
+    console.error(`redis (instance ${n}): ${message}`);
+  };
+}
+
+/** The fleet tour on `count` instances; resolves to the number of mismatches. */
+async function checkFleet(framework, count, redisUrl) {
+  const start = await FRAMEWORKS[framework]();
+  let fleet;
+  try {
+    fleet = await startFleet({ count, redisUrl, start, onRedisError: redisErrors() });
+    const apiKey = fleet.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
+    const client = fleet.addClient({ name: 'billing-agent', scopes: ['billing:read'] });
+    const rows = await runFleetTour({ instances: fleet.instances, apiKey, client });
+    const bad = rows.filter((r) => !r.ok).length;
+    const urls = fleet.instances.map((i) => `  #${i.n} ${i.url}`).join('\n');
+    console.log(
+      `\nfleet — ${count} ${framework} instances sharing revocation through Redis at ${shownUrl(redisUrl)}\n${urls}\n${formatTable(rows)}`,
+    );
+    console.log(
+      bad === 0
+        ? `fleet: all ${rows.length} answers as expected`
+        : `fleet: ${bad} of ${rows.length} answers differ`,
+    );
+    return bad;
+  } catch (err) {
+    console.log(
+      `\nfleet: the tour could not run: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return 1;
+  } finally {
+    await fleet?.close();
+  }
+}
+
+function verdict(failed) {
   console.log(failed === 0 ? '\ndemo check passed' : `\ndemo check FAILED (${failed} mismatches)`);
   return failed === 0 ? 0 : 1;
 }
 
 /** One audit line per authentication attempt: what `onEvent` receives, never a secret. */
-function audit(event) {
+function audit(event, instance) {
   const who = event.subject ?? event.keyId ?? '-';
   const why = event.reason ? ` (${event.reason})` : '';
+  const where = instance === undefined ? '' : ` #${instance}`;
   console.log(
-    `audit: ${event.outcome} ${event.method ?? '-'} ${who} ${event.status} ${event.code}${why}`,
+    `audit${where}: ${event.outcome} ${event.method ?? '-'} ${who} ${event.status} ${event.code}${why}`,
   );
+}
+
+/** The curl line that gets a token by client credentials, as a shell assignment's value. */
+function tokenCommand(url, { clientId, clientSecret }) {
+  return `"$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials -d scope=billing:read ${url}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"`;
 }
 
 async function serve(framework, port) {
   const { url, close, apiKey, client } = await boot(framework, port, audit);
   const { clientId, clientSecret } = client;
-  const token = `"$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials -d scope=billing:read ${url}/oauth/token | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')"`;
+  const token = tokenCommand(url, client);
   console.log(`Portcullis demo: the ${framework} example is listening on ${url}
 
 API key (support-bot, scope conversations:read):
@@ -111,6 +181,75 @@ Each authentication attempt prints an audit line below. Press Ctrl-C to stop.
   });
 }
 
+async function serveFleet(framework, count, port, redisUrl) {
+  const start = await FRAMEWORKS[framework]();
+  const fleet = await startFleet({
+    count,
+    redisUrl,
+    start,
+    port,
+    onEvent: (n, event) => audit(event, n),
+    onRedisError: redisErrors(),
+  });
+  const apiKey = fleet.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
+  const client = fleet.addClient({
+    name: 'billing-agent',
+    scopes: ['billing:read', 'billing:write'],
+  });
+  const { clientId, clientSecret } = client;
+  const [one, two] = fleet.instances;
+  const each = (line) => fleet.instances.map((i) => `  ${line(i.url)}`).join('\n');
+  console.log(`Portcullis demo: ${count} instances of the ${framework} example, sharing revocation through Redis
+${fleet.instances.map((i) => `  instance ${i.n}: ${i.url}`).join('\n')}
+Each has its own Redis client, deny-list replica and API key cache. They share what a fleet shares:
+the key store and OAuth clients (the database) and the token signer (one JWKS). Redis at
+${shownUrl(redisUrl)}, every name under ${fleet.prefix} (deleted at exit).
+
+API key (support-bot, scope conversations:read):
+  ${apiKey}
+OAuth client (billing-agent, scopes billing:read billing:write):
+  client id:     ${clientId}
+  client secret: ${clientSecret}
+
+Try, in another terminal:
+  # a 5-minute token from instance 1
+  TOKEN=${tokenCommand(one.url, client)}
+  # 200 on instance 2 as well: every instance trusts the same signer
+  curl -i -H "Authorization: Bearer $TOKEN" ${two.url}/billing/invoices
+  # revoke it at instance 1 (RFC 7009)
+  curl -i -u '${clientId}:${clientSecret}' -d "token=$TOKEN" ${one.url}/oauth/revoke
+  # 401 on instance 2, and on every instance: each replica heard the revocation
+  curl -i -H "Authorization: Bearer $TOKEN" ${two.url}/billing/invoices
+  # the API key: 200 on every instance, which then caches its record for 30 s
+${each((url) => `curl -i -H 'x-api-key: ${apiKey}' ${url}/conversations`)}
+
+Type "revoke" and Enter here to revoke the API key at instance 2, as an admin would: its record goes
+and every instance drops it from its cache, so the curl lines above answer 401 at once.
+Run the fleet tour automatically with: pnpm demo --instances ${count} --check
+Each authentication attempt prints an audit line below, with its instance. Press Ctrl-C to stop.
+`);
+  const input = createInterface({ input: process.stdin });
+  input.on('line', (line) => {
+    if (line.trim() !== 'revoke') return;
+    two.server.revokeApiKey(apiKey).then(
+      (existed) =>
+        console.log(
+          existed
+            ? 'API key revoked at instance 2: every instance now answers 401 for it'
+            : 'that API key is already revoked',
+        ),
+      (err) => console.error(`could not announce the revocation: ${err.message}`),
+    );
+  });
+  const stop = () => {
+    console.log('\nstopping');
+    input.close();
+    fleet.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 async function main() {
   let values;
   try {
@@ -119,6 +258,8 @@ async function main() {
         framework: { type: 'string' },
         port: { type: 'string' },
         check: { type: 'boolean', default: false },
+        instances: { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -139,8 +280,38 @@ async function main() {
     console.error(`--port must be 0–65535\n\n${USAGE}`);
     return 2;
   }
-  if (values.check) return check(values.framework ? [values.framework] : Object.keys(FRAMEWORKS));
-  await serve(values.framework ?? 'express', port);
+  const framework = values.framework ?? 'express';
+  const redisUrl = values.redis ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  if (values.instances !== undefined) {
+    const count = Number(values.instances);
+    if (!Number.isInteger(count) || count < 2 || count > MAX_INSTANCES) {
+      console.error(`--instances must be 2–${MAX_INSTANCES}\n\n${USAGE}`);
+      return 2;
+    }
+    const problem = await redisProblem(redisUrl);
+    if (problem !== undefined) {
+      console.error(
+        `No Redis answers at ${shownUrl(redisUrl)} (${problem}); start one with \`${START_REDIS}\` or pass --redis <url>`,
+      );
+      return 1;
+    }
+    if (values.check) return verdict(await checkFleet(framework, count, redisUrl));
+    await serveFleet(framework, count, port, redisUrl);
+    return undefined;
+  }
+  if (values.check) {
+    let failed = await check(values.framework ? [values.framework] : Object.keys(FRAMEWORKS));
+    if (values.framework === undefined) {
+      const problem = await redisProblem(redisUrl);
+      if (problem === undefined) failed += await checkFleet(framework, 2, redisUrl);
+      else
+        console.log(
+          `\nfleet tour skipped: no Redis at ${shownUrl(redisUrl)} (${problem}); start one with \`${START_REDIS}\``,
+        );
+    }
+    return verdict(failed);
+  }
+  await serve(framework, port);
   return undefined;
 }
 

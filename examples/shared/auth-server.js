@@ -2,6 +2,7 @@ import {
   apiKey,
   createAuthenticator,
   generateApiKey,
+  hashApiKey,
   isAuthError,
   jwt,
   memoryDenyList,
@@ -18,20 +19,39 @@ export const API_KEY_PREFIX = 'pcs';
 export const TOKEN_TTL = 300;
 
 /**
+ * The example's "database" and token signer: the API key records (by hash), the OAuth clients
+ * and the ES256 key. One server makes its own; instances of one fleet share one (see fleet.js).
+ *
+ * @example
+ * const store = createStore();
+ * const one = createAuthServer({ store, denyList, invalidation });
+ */
+export function createStore() {
+  return { keys: new Map(), clients: createClientRegistry(), signer: createTokenSigner() };
+}
+
+/**
  * Everything the three example apps share: an in-memory API key store, the OAuth clients, the
  * token signer, the deny-list, the Portcullis authenticator that accepts both API keys and the
  * tokens this server issues, and the token and revocation endpoints.
+ *
+ * By default each server has a store of its own and a `memoryDenyList()`. Instances of one fleet
+ * pass the `store` they share, a `denyList` (`redisDenyList()`) and an API key `invalidation`
+ * channel (`redisInvalidation()`), so a revocation on one is honoured by all.
  *
  * @example
  * const server = createAuthServer();
  * const key = server.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
  * const app = createExpressApp(server);
  */
-export function createAuthServer({ now = Date.now, onEvent } = {}) {
-  const keys = new Map();
-  const clients = createClientRegistry();
-  const signer = createTokenSigner();
-  const denyList = memoryDenyList({ now });
+export function createAuthServer({
+  now = Date.now,
+  onEvent,
+  store = createStore(),
+  denyList = memoryDenyList({ now }),
+  invalidation,
+} = {}) {
+  const { keys, clients, signer } = store;
   const stats = { tokensIssued: 0 };
 
   const tokens = jwt({
@@ -43,10 +63,17 @@ export function createAuthServer({ now = Date.now, onEvent } = {}) {
     requiredClaims: ['jti', 'client_id'],
     denyList,
   });
+  // Records are cached for 30 s: `invalidate(hash)` drops one at once (on every instance that
+  // shares the `invalidation` channel).
+  const apiKeys = apiKey({
+    prefix: API_KEY_PREFIX,
+    lookup: (hash) => keys.get(hash),
+    invalidation,
+  });
   const authenticator = createAuthenticator({
     realm: 'agent-api',
     now,
-    methods: [apiKey({ prefix: API_KEY_PREFIX, lookup: (hash) => keys.get(hash) }), tokens],
+    methods: [apiKeys, tokens],
     onEvent,
   });
   // Revocation verifies a token with the same rules, but without counting it as an API call.
@@ -81,8 +108,18 @@ export function createAuthServer({ now = Date.now, onEvent } = {}) {
     /** Make an API key; only its hash is kept. Returns the key, to show its owner once. */
     addApiKey({ subject, scopes }) {
       const { key, hash } = generateApiKey({ prefix: API_KEY_PREFIX });
-      keys.set(hash, { id: `key_${keys.size + 1}`, subject, scopes: [...scopes] });
+      keys.set(hash, { id: `key_${hash.slice(0, 8)}`, subject, scopes: [...scopes] });
       return key;
+    },
+    /**
+     * Revoke an API key as an admin would: delete its record, then drop it from the key cache,
+     * this instance's and (through `invalidation`) every other's. Resolves to whether it existed.
+     */
+    async revokeApiKey(key) {
+      const hash = hashApiKey(key);
+      const existed = keys.delete(hash);
+      await apiKeys.invalidate(hash);
+      return existed;
     },
     /** Register an OAuth client allowed `scopes`; returns its id and secret. */
     addClient: (input) => clients.register(input),
