@@ -499,6 +499,7 @@ await check('npm install the tarballs into fresh apps', async () => {
   installs.set(
     'typescript',
     install(typesDir, [
+      'redis',
       'express',
       'koa',
       '@koa/router',
@@ -549,8 +550,10 @@ function writeTypeScriptApp(dir) {
 import * as expressAuth from '@portcullis/express';
 import * as honoAuth from '@portcullis/hono';
 import * as koaAuth from '@portcullis/koa';
+import { type RedisDenyList, redisDenyList, redisInvalidation, redisReplayStore } from '@portcullis/redis';
 import { createTestIssuer, tamper } from '@portcullis/testing';
 import Router from '@koa/router';
+import { createClient, createCluster } from 'redis';
 import express from 'express';
 import { Hono } from 'hono';
 import Koa from 'koa';
@@ -589,6 +592,15 @@ export async function build(): Promise<unknown[]> {
     return c.json({ subject: who?.subject ?? null });
   });
   return [e, k, h, key, token, code];
+}
+
+export async function fleet(url: string): Promise<RedisDenyList> {
+  const client = await createClient({ url }).on('error', () => {}).connect();
+  const cluster = createCluster({ rootNodes: [{ url }] });
+  const keys = apiKey({ prefix: 'rc', lookup: () => null, invalidation: await redisInvalidation({ client }) });
+  const replay: boolean = await redisReplayStore({ client: cluster, prefix: 'rc:' }).claim('id', 1);
+  await keys.invalidate('00');
+  return replay ? redisDenyList({ client, maxStaleness: 500 }) : redisDenyList({ client });
 }
 `,
   );
