@@ -44,22 +44,28 @@ const USAGE = `usage: pnpm demo [--framework express|koa|hono] [--port N] [--che
 async function boot(framework, port, onEvent) {
   const server = createAuthServer({ onEvent });
   const apiKey = server.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
+  // An eager agent whose key allows 2 requests a minute, to show the rate limit's 429.
+  const limitedKey = server.addApiKey({
+    subject: 'eager-agent',
+    scopes: ['conversations:read'],
+    requestsPerMinute: 2,
+  });
   const client = server.addClient({
     name: 'billing-agent',
     scopes: ['billing:read', 'billing:write'],
   });
   const start = await FRAMEWORKS[framework]();
   const http = await start(server, { port });
-  return { server, apiKey, client, ...http };
+  return { server, apiKey, limitedKey, client, ...http };
 }
 
 /** The single-server tour on each framework; resolves to the number of mismatches. */
 async function check(frameworks) {
   let failed = 0;
   for (const framework of frameworks) {
-    const { url, close, apiKey, client } = await boot(framework, 0);
+    const { url, close, apiKey, limitedKey, client } = await boot(framework, 0);
     try {
-      const rows = await runTour({ baseUrl: url, apiKey, client });
+      const rows = await runTour({ baseUrl: url, apiKey, client, limitedKey });
       const bad = rows.filter((r) => !r.ok).length;
       failed += bad;
       console.log(`\n${framework} — ${url}\n${formatTable(rows)}`);
@@ -142,7 +148,7 @@ function tokenCommand(url, { clientId, clientSecret }) {
 }
 
 async function serve(framework, port) {
-  const { url, close, apiKey, client } = await boot(framework, port, audit);
+  const { url, close, apiKey, limitedKey, client } = await boot(framework, port, audit);
   const { clientId, clientSecret } = client;
   const token = tokenCommand(url, client);
   console.log(`Portcullis demo: the ${framework} example is listening on ${url}
@@ -161,6 +167,8 @@ Try, in another terminal:
   curl -i -H 'x-api-key: ${apiKey}' ${url}/conversations
   # 403: the key lacks billing:read
   curl -i -H 'x-api-key: ${apiKey}' ${url}/billing/invoices
+  # 200, 200, then 429 with Retry-After: eager-agent's key allows 2 requests a minute
+  for i in 1 2 3; do curl -si -H 'x-api-key: ${limitedKey}' ${url}/conversations | grep -iE '^(HTTP|ratelimit|retry-after)'; done
   # a 5-minute token by client credentials, narrowed to billing:read
   TOKEN=${token}
   # 200 with the token; 403 for a write it was not granted

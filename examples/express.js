@@ -1,4 +1,4 @@
-import { authenticate, requireScope } from '@portcullis/express';
+import { authenticate, rateLimit, requireScope } from '@portcullis/express';
 import express from 'express';
 import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
 import { listen } from './shared/listen.js';
@@ -15,6 +15,8 @@ export function createExpressApp(server) {
   const app = express();
   app.disable('x-powered-by');
   const auth = authenticate(server.authenticator);
+  // Each agent (API key or token subject) gets its own budget of requests per minute.
+  const limit = rateLimit(server.rateLimit);
   const send = (res, { status, headers = {}, body }) => res.status(status).set(headers).json(body);
   // The OAuth endpoints take the raw form body; the shared code parses it strictly.
   const endpoint = (handler) => async (req, res) => {
@@ -26,13 +28,13 @@ export function createExpressApp(server) {
 
   app.post('/oauth/token', endpoint(server.token));
   app.post('/oauth/revoke', endpoint(server.revoke));
-  app.get('/conversations', auth, requireScope('conversations:read'), (req, res) =>
+  app.get('/conversations', auth, limit, requireScope('conversations:read'), (req, res) =>
     send(res, api.listConversations(req.auth)),
   );
-  app.get('/billing/invoices', auth, requireScope('billing:read'), (req, res) =>
+  app.get('/billing/invoices', auth, limit, requireScope('billing:read'), (req, res) =>
     send(res, api.listInvoices(req.auth)),
   );
-  app.post('/billing/invoices', auth, requireScope('billing:write'), async (req, res) => {
+  app.post('/billing/invoices', auth, limit, requireScope('billing:write'), async (req, res) => {
     const text = await readNodeBody(req);
     if (text === null) return send(res, TOO_LARGE);
     send(res, api.createInvoice(req.auth, parseJson(req.headers['content-type'], text)));

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { authenticate, requireScope } from '@portcullis/hono';
+import { authenticate, rateLimit, requireScope } from '@portcullis/hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
@@ -16,6 +16,8 @@ export function createHonoApp(server) {
   const api = createApi();
   const app = new Hono();
   const auth = authenticate(server.authenticator);
+  // Each agent (API key or token subject) gets its own budget of requests per minute.
+  const limit = rateLimit(server.rateLimit);
   const send = (c, { status, headers = {}, body }) => c.json(body, status, headers);
   app.use(bodyLimit({ maxSize: BODY_LIMIT, onError: (c) => send(c, TOO_LARGE) }));
   // The OAuth endpoints take the raw form body; the shared code parses it strictly.
@@ -29,13 +31,13 @@ export function createHonoApp(server) {
 
   app.post('/oauth/token', endpoint(server.token));
   app.post('/oauth/revoke', endpoint(server.revoke));
-  app.get('/conversations', auth, requireScope('conversations:read'), (c) =>
+  app.get('/conversations', auth, limit, requireScope('conversations:read'), (c) =>
     send(c, api.listConversations(c.var.auth)),
   );
-  app.get('/billing/invoices', auth, requireScope('billing:read'), (c) =>
+  app.get('/billing/invoices', auth, limit, requireScope('billing:read'), (c) =>
     send(c, api.listInvoices(c.var.auth)),
   );
-  app.post('/billing/invoices', auth, requireScope('billing:write'), async (c) =>
+  app.post('/billing/invoices', auth, limit, requireScope('billing:write'), async (c) =>
     send(
       c,
       api.createInvoice(c.var.auth, parseJson(c.req.header('content-type'), await c.req.text())),

@@ -1,4 +1,4 @@
-import { authenticate, requireScope } from '@portcullis/koa';
+import { authenticate, rateLimit, requireScope } from '@portcullis/koa';
 import Koa from 'koa';
 import { createApi, noRoute, parseJson, TOO_LARGE } from './shared/api.js';
 import { listen } from './shared/listen.js';
@@ -23,6 +23,8 @@ export function createKoaApp(server) {
   const api = createApi();
   const app = new Koa();
   const auth = authenticate(server.authenticator);
+  // Each agent (API key or token subject) gets its own budget of requests per minute.
+  const limit = rateLimit(server.rateLimit);
   const send = (ctx, { status, headers = {}, body }) => {
     ctx.status = status;
     ctx.set(headers);
@@ -39,17 +41,17 @@ export function createKoaApp(server) {
   app.use(route('POST', '/oauth/token', endpoint(server.token)));
   app.use(route('POST', '/oauth/revoke', endpoint(server.revoke)));
   app.use(
-    route('GET', '/conversations', auth, requireScope('conversations:read'), (ctx) =>
+    route('GET', '/conversations', auth, limit, requireScope('conversations:read'), (ctx) =>
       send(ctx, api.listConversations(ctx.state.auth)),
     ),
   );
   app.use(
-    route('GET', '/billing/invoices', auth, requireScope('billing:read'), (ctx) =>
+    route('GET', '/billing/invoices', auth, limit, requireScope('billing:read'), (ctx) =>
       send(ctx, api.listInvoices(ctx.state.auth)),
     ),
   );
   app.use(
-    route('POST', '/billing/invoices', auth, requireScope('billing:write'), async (ctx) => {
+    route('POST', '/billing/invoices', auth, limit, requireScope('billing:write'), async (ctx) => {
       const text = await readNodeBody(ctx.req);
       if (text === null) return send(ctx, TOO_LARGE);
       send(ctx, api.createInvoice(ctx.state.auth, parseJson(ctx.get('content-type'), text)));

@@ -6,6 +6,7 @@ import {
   isAuthError,
   jwt,
   memoryDenyList,
+  memoryLimitStore,
 } from '@portcullis/core';
 import { createClientRegistry } from './clients.js';
 import { revokeEndpoint } from './revoke-endpoint.js';
@@ -17,6 +18,8 @@ export const AUDIENCE = 'https://agent-api.example.test';
 export const API_KEY_PREFIX = 'pcs';
 /** Access token lifetime in seconds: short, so a leaked token is soon useless. */
 export const TOKEN_TTL = 300;
+/** Requests per minute an agent may make unless its API key says otherwise. */
+export const DEFAULT_REQUESTS_PER_MINUTE = 600;
 
 /**
  * The example's "database" and token signer: the API key records (by hash), the OAuth clients
@@ -50,6 +53,7 @@ export function createAuthServer({
   store = createStore(),
   denyList = memoryDenyList({ now }),
   invalidation,
+  limitStore = memoryLimitStore({ now }),
 } = {}) {
   const { keys, clients, signer } = store;
   const stats = { tokensIssued: 0 };
@@ -105,10 +109,23 @@ export function createAuthServer({
     authenticator,
     stats,
     jwks: signer.jwks,
-    /** Make an API key; only its hash is kept. Returns the key, to show its owner once. */
-    addApiKey({ subject, scopes }) {
+    /**
+     * The per-agent rate limit every API route applies after authentication: an API key's
+     * `metadata.requestsPerMinute`, else `DEFAULT_REQUESTS_PER_MINUTE`, per key or token subject.
+     */
+    rateLimit: {
+      limit: (principal) => principal?.metadata?.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE,
+      window: 60,
+      store: limitStore,
+    },
+    /**
+     * Make an API key; only its hash is kept. Returns the key, to show its owner once.
+     * `requestsPerMinute` sets its own rate limit (kept in the record's `metadata`).
+     */
+    addApiKey({ subject, scopes, requestsPerMinute }) {
       const { key, hash } = generateApiKey({ prefix: API_KEY_PREFIX });
-      keys.set(hash, { id: `key_${hash.slice(0, 8)}`, subject, scopes: [...scopes] });
+      const metadata = requestsPerMinute === undefined ? undefined : { requestsPerMinute };
+      keys.set(hash, { id: `key_${hash.slice(0, 8)}`, subject, scopes: [...scopes], metadata });
       return key;
     },
     /**

@@ -5,10 +5,10 @@ import { createAgent } from '../agent.js';
  * server, each with the answer it must get. Returns one row a step; `ok` is false on any mismatch.
  *
  * @example
- * const rows = await runTour({ baseUrl, apiKey, client });
+ * const rows = await runTour({ baseUrl, apiKey, client, limitedKey });
  * if (rows.some((r) => !r.ok)) process.exitCode = 1;
  */
-export async function runTour({ baseUrl, apiKey, client }) {
+export async function runTour({ baseUrl, apiKey, client, limitedKey }) {
   const rows = [];
   const basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -62,6 +62,33 @@ export async function runTour({ baseUrl, apiKey, client }) {
     headers: { 'x-api-key': apiKey },
     check: challenge(['error="insufficient_scope"', 'scope="billing:read"']),
   });
+  if (limitedKey !== undefined) {
+    // An agent whose key allows 2 requests a minute: the third is refused until it may retry.
+    const limited = { headers: { 'x-api-key': limitedKey } };
+    const rateHeaders = (remaining) => (res) =>
+      res.headers.get('ratelimit-policy') !== '"default";q=2;w=60'
+        ? `RateLimit-Policy ${res.headers.get('ratelimit-policy')}`
+        : !res.headers.get('ratelimit')?.startsWith(`"default";r=${remaining};`)
+          ? `RateLimit ${res.headers.get('ratelimit')}`
+          : undefined;
+    await step('rate limit, 1st of 2', 'GET', '/conversations', 200, {
+      ...limited,
+      check: rateHeaders(1),
+    });
+    await step('rate limit, 2nd of 2', 'GET', '/conversations', 200, {
+      ...limited,
+      check: rateHeaders(0),
+    });
+    await step('rate limit, 3rd: refused', 'GET', '/conversations', 429, {
+      ...limited,
+      check: (res, json) =>
+        json?.error !== 'rate_limited'
+          ? `error ${json?.error}`
+          : !(Number(res.headers.get('retry-after')) > 0)
+            ? 'no Retry-After'
+            : rateHeaders(0)(res),
+    });
+  }
   const mistyped = apiKey.slice(0, -1) + (apiKey.endsWith('A') ? 'B' : 'A');
   await step('mistyped API key', 'GET', '/conversations', 401, {
     headers: { 'x-api-key': mistyped },
