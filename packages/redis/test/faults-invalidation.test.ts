@@ -242,7 +242,9 @@ describe('redisInvalidation under faults', () => {
     await redis.kill();
     await expect(
       redisInvalidation({ client: down, channel: 'down', timeout: TIMEOUT, connectTimeout: 300 }),
-    ).rejects.toThrow(/redisInvalidation\(\): Redis did not answer within 300 ms \(connectTimeout\)/);
+    ).rejects.toThrow(
+      /redisInvalidation\(\): Redis did not answer within 300 ms \(connectTimeout\)/,
+    );
     down.destroy();
     // Nothing it opened keeps trying to connect, nor connects once Redis is back.
     await sleep(100);

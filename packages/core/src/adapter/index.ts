@@ -18,12 +18,12 @@ export {
 export type { ExtractConfig, Extracted } from '../extract.js';
 export { extractCredential } from '../extract.js';
 export { revocationExpiry } from '../jwt/deny-list.js';
-export { budgetAfter, gcra, periodAt } from '../limits/gcra.js';
-export type { LimitAnswer } from '../limits/policy.js';
-export { budgeter, rateLimited, rateLimiter } from '../limits/policy.js';
 export type { Awaitable } from '../lib/awaitable.js';
 export { isPromiseLike } from '../lib/awaitable.js';
 export { checkOptions } from '../lib/options.js';
+export { budgetAfter, gcra, periodAt } from '../limits/gcra.js';
+export type { LimitAnswer } from '../limits/policy.js';
+export { budgeter, rateLimited, rateLimiter } from '../limits/policy.js';
 export { checkClaim } from '../replay/memory.js';
 export type { NodeRequestLike, RequestView } from '../request.js';
 export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from '../request.js';
