@@ -81,6 +81,11 @@ export type JwtFailureReason =
   | 'issuer_unknown'
   | 'audience'
   | 'sender_constrained'
+  // Delegation (RFC 8693 `act`, ERR_JWT_ACTOR_NOT_ALLOWED): the current actor is not in
+  // `jwt({ actors })`, or the chain of actors is deeper than `maxActorDepth`. A malformed `act` is
+  // ERR_JWT_CLAIM_INVALID with the reason `act`.
+  | 'actor_not_allowed'
+  | 'actor_depth'
   // Revocation.
   | 'revoked'
   | 'deny_list_failed'
@@ -106,4 +111,7 @@ export type AuthEventReason =
   | 'jti'
   | 'sub'
   | 'scope'
+  | 'act'
+  // A `denied` event of `requireActor()`: the principal has no actor, or not an allowed one.
+  | 'not_delegated'
   | (string & {});

@@ -17,7 +17,9 @@ import { anonymousEvent, failureEvent, successEvent } from './lib/events.js';
 import { checkOptions } from './lib/options.js';
 import { authenticateFrom, awaitableVerifyOf } from './lib/sync.js';
 import { methodTakes } from './lib/takes.js';
+import { checkHttpsUrl } from './lib/url.js';
 import type { RequestView } from './request.js';
+import { linkPolicy, scopeRule, withResourceMetadata } from './resource/policy.js';
 import type {
   Authenticator,
   AuthenticatorOptions,
@@ -26,7 +28,14 @@ import type {
   VerifyContext,
 } from './types.js';
 
-const AUTHENTICATOR_OPTIONS = ['methods', 'realm', 'onEvent', 'now'];
+const AUTHENTICATOR_OPTIONS = [
+  'methods',
+  'realm',
+  'onEvent',
+  'now',
+  'resourceMetadata',
+  'scopeHierarchy',
+];
 const REALM = /^[\x20-\x7e]{1,256}$/;
 const NOT_OURS = 'The credential is not in a form this API accepts';
 
@@ -62,6 +71,19 @@ function validate(options: AuthenticatorOptions): void {
   if (now !== undefined && typeof now !== 'function') {
     throw new TypeError(
       'createAuthenticator(): `now` must be a function returning epoch milliseconds',
+    );
+  }
+  if (options.resourceMetadata !== undefined) {
+    checkHttpsUrl('createAuthenticator(): `resourceMetadata`', options.resourceMetadata);
+  }
+  const { scopeHierarchy } = options;
+  if (
+    scopeHierarchy !== undefined &&
+    typeof scopeHierarchy !== 'function' &&
+    (typeof scopeHierarchy !== 'string' || !/^[:./]$/.test(scopeHierarchy))
+  ) {
+    throw new TypeError(
+      "createAuthenticator(): `scopeHierarchy` must be ':', '.', '/' or a function (granted, required) => boolean",
     );
   }
 }
@@ -196,6 +218,44 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       : succeeded(result);
   }
 
-  // The scope guards find the emitter through the authenticator, to report their 403s.
-  return linkAudit<Authenticator>({ realm, authenticate: authenticateFrom(attempt) }, emit);
+  // With `resourceMetadata`, every challenge names it (RFC 9728 §5.1) and is exposed to CORS.
+  const { resourceMetadata } = options;
+  const decorate = (err: unknown): never => {
+    throw isAuthError(err) && resourceMetadata !== undefined
+      ? withResourceMetadata(err, realm, resourceMetadata)
+      : err;
+  };
+  const run =
+    resourceMetadata === undefined
+      ? attempt
+      : (request: RequestView, opts?: { optional?: boolean }) => {
+          try {
+            const result = attempt(request, opts);
+            return isPromiseLike(result) ? result.then(undefined, decorate) : result;
+          } catch (err) {
+            return decorate(err);
+          }
+        };
+
+  // The scope guards find the emitter and the policy through the authenticator.
+  const authenticator = linkAudit<Authenticator>(
+    { realm, authenticate: authenticateFrom(run) },
+    emit,
+  );
+  if (resourceMetadata !== undefined) {
+    Object.defineProperty(authenticator, 'resourceMetadata', {
+      value: resourceMetadata,
+      enumerable: true,
+    });
+  }
+  const hierarchy = options.scopeHierarchy;
+  const audiences = methods.flatMap((m) => {
+    const list = (m as { audiences?: unknown }).audiences;
+    return m.type === 'jwt' && Array.isArray(list) ? [list as readonly string[]] : [];
+  });
+  return linkPolicy(authenticator, {
+    resourceMetadata,
+    implies: hierarchy === undefined ? undefined : scopeRule(hierarchy),
+    audiences,
+  });
 }

@@ -11,6 +11,8 @@ export interface ChallengeParts {
   error?: string | undefined;
   description?: string | undefined;
   scope?: readonly string[] | undefined;
+  /** RFC 9728 §5.1: where the protected resource metadata is. */
+  resourceMetadata?: string | undefined;
 }
 
 // RFC 9110 quoted-string with RFC 6750's narrower character set: printable ASCII only.
@@ -40,6 +42,9 @@ export function buildChallenge(parts: ChallengeParts): string {
   }
   if (parts.scope !== undefined && parts.scope.length > 0) {
     params.push(`scope=${quote(parts.scope.join(' '))}`);
+  }
+  if (parts.resourceMetadata !== undefined) {
+    params.push(`resource_metadata=${quote(parts.resourceMetadata)}`);
   }
   return params.length === 0 ? 'Bearer' : `Bearer ${params.join(', ')}`;
 }

@@ -29,7 +29,10 @@ export type AuthErrorWord =
   | 'rate_limited'
   | 'unauthorized'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  // RFC 9449 §7.1 and §9 (DPoP): a bad proof, and a proof that must carry the server's nonce.
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /**
  * Stable codes for programs: branch on these, not on messages.
@@ -87,6 +90,21 @@ export const AuthErrorCodes = {
   JWT_SENDER_CONSTRAINED: 'ERR_JWT_SENDER_CONSTRAINED',
   /** 403: the principal lacks a required scope. */
   INSUFFICIENT_SCOPE: 'ERR_INSUFFICIENT_SCOPE',
+
+  // Delegation (RFC 8693 `act`).
+  /**
+   * 401: the token's delegation is not accepted by `jwt()`: its current actor (`act`) is not in
+   * `actors` (audit reason `actor_not_allowed`), or its chain of actors is deeper than
+   * `maxActorDepth` (audit reason `actor_depth`). A malformed `act` is `ERR_JWT_CLAIM_INVALID`.
+   */
+  JWT_ACTOR_NOT_ALLOWED: 'ERR_JWT_ACTOR_NOT_ALLOWED',
+  /**
+   * 403: `requireActor()` refused the principal: it has no actor (the token is not delegated), or
+   * its current actor is not one the route allows. Answered with `error="insufficient_scope"` and
+   * no `scope`: no scope fixes it, only a token delegated to an allowed actor.
+   */
+  ACTOR_NOT_ALLOWED: 'ERR_ACTOR_NOT_ALLOWED',
+
   /** 429: the principal's rate limit is used up for now (`rateLimit()`). */
   RATE_LIMITED: 'ERR_RATE_LIMITED',
   /** 429: the principal's budget for this period is spent (`budget()`). */
@@ -107,6 +125,20 @@ export const AuthErrorCodes = {
   NOT_AUTHENTICATED: 'ERR_NOT_AUTHENTICATED',
   /** 500: an unexpected failure inside Portcullis or a user hook. */
   INTERNAL: 'ERR_INTERNAL',
+
+  // DPoP (RFC 9449): the proof of possession sent beside a sender-constrained token.
+  /**
+   * 401 `invalid_dpop_proof`: the DPoP proof is malformed, not `dpop+jwt`, signed with a refused
+   * algorithm or key, badly signed, for another method or URL, outside its time window, or not
+   * bound to the access token (`ath`).
+   */
+  DPOP_PROOF_INVALID: 'ERR_DPOP_PROOF_INVALID',
+  /** 401 `invalid_dpop_proof`: the proof's `jti` was already used with the same key. */
+  DPOP_PROOF_REPLAYED: 'ERR_DPOP_PROOF_REPLAYED',
+  /** 401 `use_dpop_nonce`: the proof lacks a current server nonce; the answer carries `DPoP-Nonce`. */
+  DPOP_NONCE_REQUIRED: 'ERR_DPOP_NONCE_REQUIRED',
+  /** 503: the replay store could not answer (threw, rejected, or answered neither true nor false). */
+  REPLAY_STORE_FAILED: 'ERR_REPLAY_STORE_FAILED',
 } as const;
 
 /**

@@ -70,6 +70,27 @@ export function insufficientScope(required: readonly string[], realm?: string): 
 }
 
 /**
+ * A 403 `ERR_ACTOR_NOT_ALLOWED` of `requireActor()`: the token is not delegated to an actor the
+ * route allows. Its challenge says `error="insufficient_scope"` (RFC 6750's word for a valid token
+ * without the privilege) but names no `scope`: no scope fixes it, so a client (an MCP client
+ * stepping up) is not sent to ask for one; only a token delegated to an allowed actor does.
+ *
+ * @example
+ * ```ts
+ * if (principal.actor === undefined) return actorNotAllowed(realm);
+ * ```
+ */
+export function actorNotAllowed(realm?: string): AuthError {
+  return new AuthError({
+    status: 403,
+    error: 'insufficient_scope',
+    code: AuthErrorCodes.ACTOR_NOT_ALLOWED,
+    description: 'The token is not delegated to an actor allowed here',
+    realm,
+  });
+}
+
+/**
  * A 503 `temporarily_unavailable` with `Retry-After`: a dependency (lookup, deny-list, JWKS)
  * failed, so the request fails closed. `cause` is kept for logs, never sent.
  *

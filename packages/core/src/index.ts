@@ -1,5 +1,6 @@
 // @portcullis/core: the application API. Adapter plumbing is at `@portcullis/core/adapter`.
 
+export type { ActorRule } from './actors.js';
 export { apiKey } from './api-key/api-key.js';
 export type { ParsedApiKey } from './api-key/format.js';
 export { isWellFormedApiKey, parseApiKey } from './api-key/format.js';
@@ -46,8 +47,11 @@ export type {
 } from './limits/types.js';
 export { memoryReplayStore } from './replay/memory.js';
 export type { MemoryReplayStoreOptions, ReplayStore } from './replay/types.js';
+export type { ProtectedResourceOptions } from './resource/metadata.js';
+export type { ToolScopesOptions } from './resource/tool-scopes.js';
 export { hasScopes } from './scopes.js';
 export type {
+  Actor,
   AuthEvent,
   Authenticator,
   AuthenticatorOptions,

@@ -42,6 +42,12 @@ export interface Principal {
    * the application acting for that user.
    */
   client?: string;
+  /**
+   * Who is acting for the `subject`, in a delegated token (JWT only): the outermost `act` claim
+   * (RFC 8693 §4.1), the current actor. Prior actors stay nested in `claims.act` for the audit
+   * trail; access decisions read the current actor only. Absent when the token has no `act`.
+   */
+  actor?: Actor;
   /** The verified JWT claims (JWT only). */
   claims?: JWTPayload;
   /** The API key record's `id` (API keys only). */
@@ -50,6 +56,22 @@ export interface Principal {
   metadata?: Readonly<Record<string, unknown>>;
   /** When the credential stops being valid. */
   expiresAt?: Date;
+}
+
+/**
+ * The current actor of a delegated token: its `act` claim's `sub`, and its `iss` when it names
+ * one (RFC 8693 §4.1). Without `issuer`, the subject belongs to the token's own issuer.
+ *
+ * @example
+ * ```ts
+ * if (principal.actor?.subject === 'agent:support-bot') audit.onBehalfOf(principal.subject);
+ * ```
+ */
+export interface Actor {
+  /** The actor's `sub`: a non-empty string. */
+  subject: string;
+  /** The actor's `iss`, when the `act` claim names one. */
+  issuer?: string;
 }
 
 /**
@@ -124,7 +146,7 @@ export interface Method {
 export interface AuthEvent {
   /**
    * `success`, `failure`, `anonymous` (no credential on an optional route), `denied` (a scope
-   * guard's 403, after the `success` of the same request), `limited` (a 429 of `rateLimit()` or
+   * guard's or `requireActor()`'s 403, after the `success` of the same request), `limited` (a 429 of `rateLimit()` or
    * `budget()`), or `unlimited` (a limit store failed and `onStoreError: 'allow'` let the request
    * through without a limit). A limit store failure answered 503 is a `failure`.
    */
@@ -141,14 +163,22 @@ export interface AuthEvent {
   tenant?: string;
   /** The JWT's client, `Principal.client` (success and denied): an identifier, never a secret. */
   client?: string;
+  /**
+   * The subject of the token's current actor, `Principal.actor.subject` (success, denied and
+   * limited), in a delegated token: an identifier, never a secret.
+   */
+  actor?: string;
   /** The scopes the route requires (denied only): their names, never a claim value. */
   scopes?: readonly string[];
   /**
    * `AuthError.code` on failure, `OK` on success, `ERR_NO_CREDENTIALS` for anonymous,
-   * `ERR_INSUFFICIENT_SCOPE` when denied.
+   * `ERR_INSUFFICIENT_SCOPE` when denied (`ERR_ACTOR_NOT_ALLOWED` when `requireActor()` denied).
    */
   code: string;
-  /** A finer reason on failure: `unknown_key`, `expired`, `revoked`, `bad_checksum`, `signature`, … */
+  /**
+   * A finer reason on failure: `unknown_key`, `expired`, `revoked`, `bad_checksum`, `signature`, …
+   * (and on `requireActor()`'s denied: `not_delegated` or `actor_not_allowed`).
+   */
   reason?: AuthEventReason;
   /** The HTTP status the attempt answers with (200 for success). */
   status: number;
@@ -167,6 +197,8 @@ export interface AuthEvent {
 export interface Authenticator {
   /** The realm used in `WWW-Authenticate` challenges. */
   readonly realm: string;
+  /** The RFC 9728 metadata URL every challenge names, when configured. */
+  readonly resourceMetadata?: string;
   /**
    * Extract and verify the request's credential.
    * Resolves to the principal, or to `null` when there is no credential and `optional` is set;
@@ -200,4 +232,17 @@ export interface AuthenticatorOptions {
   onEvent?: (event: AuthEvent) => void;
   /** The clock, in epoch milliseconds. Default `Date.now`; inject a frozen one in tests. */
   now?: () => number;
+  /**
+   * The URL of this resource's RFC 9728 metadata (`https://api.example.com/.well-known/oauth-protected-resource`).
+   * With it, every 400, 401 and 403 challenge carries `resource_metadata="…"`, so an OAuth client
+   * (an MCP client) finds the authorization server, and every error answer carries
+   * `Access-Control-Expose-Headers: WWW-Authenticate`. `https:`, or `http:` on localhost.
+   */
+  resourceMetadata?: string;
+  /**
+   * Let a broader scope satisfy a narrower one in `requireScope()` and the other guards: `':'`
+   * makes `files` satisfy `files:read` (and `files:read:own`); `'.'` and `'/'` work the same;
+   * or a function `(granted, required) => boolean`. Default: exact matching only.
+   */
+  scopeHierarchy?: ':' | '.' | '/' | ((granted: string, required: string) => boolean);
 }

@@ -2,12 +2,14 @@
 // Request views, credential extraction, challenges, the error factories, the awaitable control
 // flow, what `authenticate()` records for the scope guards, and the argument checks every
 // deny-list and replay store shares. Application code never imports this path.
+export type { ActorRule } from '../actors.js';
 export { invalidApiKey } from '../api-key/errors.js';
 export type { ChallengeParts } from '../challenge.js';
 export { buildChallenge } from '../challenge.js';
 export type { AuthErrorResponse } from '../error-response.js';
 export { errorResponse } from '../error-response.js';
 export {
+  actorNotAllowed,
   insufficientScope,
   invalidRequest,
   invalidToken,
@@ -27,6 +29,10 @@ export { budgeter, rateLimited, rateLimiter } from '../limits/policy.js';
 export { checkClaim } from '../replay/memory.js';
 export type { NodeRequestLike, RequestView } from '../request.js';
 export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from '../request.js';
+export type { ServedMetadata } from '../resource/metadata.js';
+export { protectedResourceMetadata } from '../resource/metadata.js';
+export { toolScopeGuard } from '../resource/tool-scopes.js';
+export { actorGuard } from './actor-guard.js';
 export { authenticateAwaitable, authenticateThen } from './authenticate-then.js';
 export { adapterOptions } from './options.js';
 export { recallAuth, rememberAuth } from './request-auth.js';

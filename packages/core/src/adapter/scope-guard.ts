@@ -2,6 +2,7 @@ import type { AuthError } from '../auth-error.js';
 import { AuthErrorCodes } from '../error-codes.js';
 import { insufficientScope, noCredentials, serverError } from '../errors.js';
 import { reportDenied } from '../lib/audit.js';
+import { policyOf, withResourceMetadata } from '../resource/policy.js';
 import { hasScopes } from '../scopes.js';
 import type { AuthState } from './types.js';
 
@@ -17,7 +18,9 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * reported to the recorded authenticator's `onEvent` as one event: `outcome: 'denied'`, status
  * 403, `ERR_INSUFFICIENT_SCOPE`, who was refused (method, subject, key id, `jti`, tenant) and
  * `scopes`, the names the route requires. A pass reports nothing; neither does a 401 on an
- * optional route, whose `anonymous` event already recorded the attempt, nor a 500.
+ * optional route, whose `anonymous` event already recorded the attempt, nor a 500. With the
+ * authenticator's `scopeHierarchy`, a broader granted scope satisfies a narrower required one;
+ * with its `resourceMetadata`, the 401 and 403 challenges name it, and the 401 names the scopes.
  *
  * @example
  * ```ts
@@ -48,9 +51,14 @@ export function scopeGuard(
         ),
       );
     }
-    if (state.principal === null) return noCredentials(state.realm);
-    if (hasScopes(state.principal, scopes, mode)) return undefined;
+    const policy = policyOf(state.authenticator);
+    const challenge = (err: AuthError) =>
+      policy?.resourceMetadata === undefined
+        ? err
+        : withResourceMetadata(err, state.realm, policy.resourceMetadata, scopes);
+    if (state.principal === null) return challenge(noCredentials(state.realm));
+    if (hasScopes(state.principal, scopes, mode, policy?.implies)) return undefined;
     reportDenied(state.authenticator, state.principal, scopes);
-    return insufficientScope(scopes, state.realm);
+    return challenge(insufficientScope(scopes, state.realm));
   };
 }

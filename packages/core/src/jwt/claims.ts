@@ -1,9 +1,10 @@
 // Claim checks, run only after the signature verified: time claims against the injected clock,
 // exact issuer and audience, no `cnf` (a sender-constrained token is no bearer token), subject,
-// jti, required claims, scopes, tenant and client. Claims are read as own properties only, so a
-// `__proto__` or `constructor` claim is just data.
+// jti, required claims, scopes, tenant, client and actor (`act`, see `actor.ts`). Claims are read
+// as own properties only, so a `__proto__` or `constructor` claim is just data.
 import { AuthErrorCodes } from '../error-codes.js';
-import type { JWTPayload } from '../types.js';
+import type { Actor, JWTPayload } from '../types.js';
+import { readActor } from './actor.js';
 import { invalidClaim, jwtRejection, missingClaim } from './errors.js';
 import type { JwtConfig } from './options.js';
 import { ownClaim } from './parse.js';
@@ -23,6 +24,8 @@ export interface Verified {
   tenant: string | undefined;
   /** `client_id`, else `azp`, when a non-empty string. */
   client: string | undefined;
+  /** The current actor (outermost `act`, RFC 8693 §4.1), frozen, when the token is delegated. */
+  actor: Actor | undefined;
   exp: number;
   nbf: number | undefined;
   iat: number | undefined;
@@ -174,11 +177,13 @@ export function checkClaims(
       throw invalidClaim(config.tenantClaim, realm, jti);
     tenant = value;
   }
+  const actor = readActor(payload, config, realm, jti);
   return {
     subject,
     scopes,
     tenant,
     client: clientOf(payload),
+    actor,
     exp,
     nbf,
     iat,

@@ -1,5 +1,6 @@
 // Construction-time validation of `jwt()` options: every mistake is a TypeError saying what to
 // fix, so nothing about the configuration can fail on a request.
+import { type ActorCheck, actorRule } from '../actors.js';
 import { ALGORITHMS } from '../crypto/algorithms.js';
 import type { Algorithm } from '../crypto/types.js';
 import { checkOptions } from '../lib/options.js';
@@ -34,6 +35,10 @@ export interface JwtConfig {
   cache: { max: number; maxBytes: number } | false;
   maxTokenLength: number;
   cookie: string | undefined;
+  /** The most actors a delegation chain may hold (`act`, `act.act`, …). Default 5. */
+  maxActorDepth: number;
+  /** The check of `actors`, when configured. */
+  actors: ActorCheck | undefined;
 }
 
 const KNOWN = [
@@ -58,6 +63,9 @@ const KNOWN = [
   'cache',
   'maxTokenLength',
   'cookie',
+  // Delegation (RFC 8693 `act`).
+  'maxActorDepth',
+  'actors',
 ];
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -176,6 +184,11 @@ export function validateOptions(options: JwtOptions): JwtConfig {
   const cookie = optionalText(o.cookie, 'cookie');
   if (cookie !== undefined && !COOKIE_NAME.test(cookie))
     throwOptionError('`cookie` is not a valid cookie name');
+  const maxActorDepth = o.maxActorDepth ?? 5;
+  if (!(Number.isSafeInteger(maxActorDepth) && maxActorDepth >= 0 && maxActorDepth <= 64)) {
+    throwOptionError('`maxActorDepth` must be an integer from 0 (no delegated tokens) to 64');
+  }
+  const actors = o.actors === undefined ? undefined : actorRule(o.actors, 'jwt(): `actors`');
   return {
     algorithms,
     issuers,
@@ -193,5 +206,7 @@ export function validateOptions(options: JwtOptions): JwtConfig {
     cache: cacheOf(o.cache),
     maxTokenLength,
     cookie,
+    maxActorDepth,
+    actors,
   };
 }

@@ -8,7 +8,7 @@ import type { Verified } from './claims.js';
  * @example
  * ```ts
  * const principal = jwtPrincipal(checkClaims(payload, config, now, realm));
- * // { method: 'jwt', subject, scopes, claims, expiresAt, tenant?, client? }
+ * // { method: 'jwt', subject, scopes, claims, expiresAt, tenant?, client?, actor? }
  * ```
  */
 export function jwtPrincipal(v: Verified): Principal {
@@ -21,5 +21,6 @@ export function jwtPrincipal(v: Verified): Principal {
   };
   if (v.tenant !== undefined) principal.tenant = v.tenant;
   if (v.client !== undefined) principal.client = v.client;
+  if (v.actor !== undefined) principal.actor = { ...v.actor };
   return principal;
 }

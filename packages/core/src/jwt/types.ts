@@ -1,5 +1,6 @@
 // The public types of JWT verification: the options of `jwt()` and of its remote key set, the
 // method it makes, and the deny-list it may consult.
+import type { ActorRule } from '../actors.js';
 import type { Algorithm, JWK, KeyObject } from '../crypto/types.js';
 import type { JWTPayload, Method } from '../types.js';
 
@@ -136,6 +137,32 @@ export interface JwtOptions {
   maxTokenLength?: number;
   /** A cookie to read the token from, besides `Authorization: Bearer`. */
   cookie?: string;
+  /**
+   * The most actors a delegated token's chain may hold: its `act` claim (RFC 8693 §4.1) is the
+   * current actor, a nested `act` a prior one, and so on. Default 5; 0 refuses every delegated
+   * token. A deeper chain answers 401 `ERR_JWT_ACTOR_NOT_ALLOWED`, audit reason `actor_depth`.
+   * Whatever the depth, every `act` must be an object with a non-empty string `sub` (and a
+   * non-empty string `iss` when it has one), else 401 `ERR_JWT_CLAIM_INVALID`, reason `act`.
+   */
+  maxActorDepth?: number;
+  /**
+   * The actors that may act for a subject: a delegated token whose current actor (its outermost
+   * `act`) is not allowed answers 401 `ERR_JWT_ACTOR_NOT_ALLOWED`, audit reason
+   * `actor_not_allowed`. A list names subjects (`act.sub`) of the token's own issuer: it matches an
+   * `act` without `iss`, or whose `iss` is the token's. A function `(actor) => boolean` decides
+   * itself (it must return `true` or `false`; anything else, or a throw, answers 500). Prior
+   * actors are never consulted. A token without `act` is not affected (to refuse every delegated
+   * token, set `maxActorDepth: 0`; to require delegation on a route, use `requireActor()`). The
+   * verdict is cached with the token, like every claim check: call `clearCache()` when a
+   * function's answer changes.
+   *
+   * @example
+   * ```ts
+   * jwt({ ..., actors: ['agent:support-bot', 'agent:billing-bot'] });
+   * jwt({ ..., actors: (actor) => actor.subject.startsWith('agent:') });
+   * ```
+   */
+  actors?: ActorRule;
 }
 
 /**
@@ -153,6 +180,8 @@ export interface JwtMethod extends Method {
   readonly type: 'jwt';
   /** The configured `issuer`, as a list: a token whose `iss` is one of them is this method's. */
   readonly issuers: readonly string[];
+  /** The configured `audience`, as a list: a token's `aud` must contain one of them. */
+  readonly audiences: readonly string[];
   /** Forget every cached verification (say, after rotating keys). */
   clearCache(): void;
 }

@@ -141,6 +141,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     type: 'jwt',
     // Read by createAuthenticator() to route each token to the method of its issuer.
     issuers: Object.freeze([...config.issuers]),
+    audiences: Object.freeze([...config.audiences]),
     headers: Object.freeze([]),
     cookies: Object.freeze(config.cookie === undefined ? [] : [config.cookie]),
     // Any dotted bearer value is ours (API keys have no dots), so a malformed, oversized or

@@ -15,11 +15,14 @@ import type { FailureDetail } from './detail.js';
  */
 export type EventInit = Omit<AuthEvent, 'time'>;
 
-type Identity = Pick<EventInit, 'method' | 'subject' | 'keyId' | 'jti' | 'tenant' | 'client'>;
+type Identity = Pick<
+  EventInit,
+  'method' | 'subject' | 'keyId' | 'jti' | 'tenant' | 'client' | 'actor'
+>;
 
 /**
  * The fields of an event that name who was verified: method, subject, key id, `jti`, tenant,
- * client.
+ * client, and the current actor's subject in a delegated token.
  *
  * @example
  * ```ts
@@ -33,6 +36,7 @@ export function identityOf(principal: Principal): Identity {
   if (typeof jti === 'string' && jti !== '') identity.jti = jti;
   if (principal.tenant !== undefined) identity.tenant = principal.tenant;
   if (principal.client !== undefined) identity.client = principal.client;
+  if (principal.actor !== undefined) identity.actor = principal.actor.subject;
   return identity;
 }
 
@@ -97,6 +101,25 @@ export function deniedEvent(principal: Principal, scopes: readonly string[]): Ev
     ...identityOf(principal),
     scopes,
     code: AuthErrorCodes.INSUFFICIENT_SCOPE,
+    status: 403,
+  };
+}
+
+/**
+ * The event of `requireActor()`'s 403: who was refused (with the current actor, when there is
+ * one), and why: `not_delegated` (no actor) or `actor_not_allowed`.
+ *
+ * @example
+ * ```ts
+ * emit(actorDeniedEvent(state.principal));
+ * ```
+ */
+export function actorDeniedEvent(principal: Principal): EventInit {
+  return {
+    outcome: 'denied',
+    ...identityOf(principal),
+    code: AuthErrorCodes.ACTOR_NOT_ALLOWED,
+    reason: principal.actor === undefined ? 'not_delegated' : 'actor_not_allowed',
     status: 403,
   };
 }
