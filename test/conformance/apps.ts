@@ -1,9 +1,10 @@
-import type { Principal } from '@portcullis/core';
+import type { Principal, ToolScopesOptions } from '@portcullis/core';
 import * as express from '@portcullis/express';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
 import { type AppSpec, failingLimitStore, type Route as KitRoute } from '@portcullis/test-kit';
 import { allTargets } from '@portcullis/test-kit/targets';
+import { ISSUER, RESOURCE, type Setup } from './world.js';
 
 /** A principal some other code attached where the adapter keeps its own: never to be trusted. */
 const FORGED: Principal = { method: 'api_key', subject: 'forged', scopes: ['conversations:read'] };
@@ -16,6 +17,8 @@ const ROUTES = [
   { path: '/write', requireScope: ['billing:write'] },
   { path: '/both', requireScope: ['conversations:read', 'billing:write'] },
   { path: '/any', requireAnyScope: ['billing:read', 'billing:write'] },
+  // Delegated tokens (RFC 8693 `act`) whose current actor is `agent-support`.
+  { path: '/act', requireActor: ['agent-support'] },
   { path: '/open-read', auth: { optional: true }, requireScope: ['conversations:read'] },
   // A scope guard with no authenticate() before it, alone or after a forged principal.
   { path: '/unguarded', auth: false, requireScope: ['conversations:read'] },
@@ -27,8 +30,46 @@ const ROUTES = [
   { path: '/limit-down', rateLimit: { limit: 3, window: 60, store: failingLimitStore() } },
 ] as const satisfies readonly KitRoute[];
 
-/** One of the routes every app has. */
-export type Route = (typeof ROUTES)[number]['path'];
+/**
+ * Per-tool scopes of the MCP server: `read` needs `conversations:read`, `pay` `billing:write`,
+ * `ping` nothing, any other tool `billing:write`; `resources/read` needs `conversations:read`,
+ * any other method nothing.
+ */
+const TOOLS: ToolScopesOptions = {
+  tools: { read: ['conversations:read'], pay: ['billing:write'], ping: [] },
+  methods: { 'resources/read': ['conversations:read'] },
+  otherTools: ['billing:write'],
+};
+
+/**
+ * The routes of the MCP server (the `mcp` setup): `/mcp`, GET and POST on an optional route
+ * (anonymous clients may list tools; a scoped tool asks them to sign in), and `/mcp/billing`.
+ */
+const MCP_ROUTES = [
+  { path: '/mcp', methods: ['GET', 'POST'], auth: { optional: true }, requireToolScopes: TOOLS },
+  { path: '/mcp/billing', requireScope: ['billing:write'] },
+] as const satisfies readonly KitRoute[];
+
+/** Where `protectedResource()` serves the MCP server's metadata: path-inserted, then root. */
+export const METADATA_PATHS = [
+  '/.well-known/oauth-protected-resource/mcp',
+  '/.well-known/oauth-protected-resource',
+] as const;
+
+/** The metadata document every app of the `mcp` setup serves on {@link METADATA_PATHS}. */
+export const METADATA = {
+  resource: RESOURCE,
+  authorization_servers: [ISSUER],
+  bearer_methods_supported: ['header'],
+  scopes_supported: ['conversations:read', 'billing:read', 'billing:write'],
+  resource_name: 'Conformance MCP',
+};
+
+/** One of the routes an app has. */
+export type Route =
+  | (typeof ROUTES)[number]['path']
+  | (typeof MCP_ROUTES)[number]['path']
+  | (typeof METADATA_PATHS)[number];
 
 /** What the handler saw of the principal. */
 export interface Seen {
@@ -44,6 +85,33 @@ export const APP: AppSpec = {
     seen: p === undefined ? null : { subject: p.subject, method: p.method, scopes: [...p.scopes] },
   }),
 };
+
+/**
+ * The MCP server, the app of the `mcp` setup: its routes, and `protectedResource()` on the whole
+ * app, checked against the setup's authenticator.
+ */
+const MCP_APP: AppSpec = {
+  ...APP,
+  routes: MCP_ROUTES,
+  protectedResource: {
+    resource: RESOURCE,
+    authorizationServers: [ISSUER],
+    scopesSupported: ['conversations:read', 'billing:read', 'billing:write'],
+    resourceName: 'Conformance MCP',
+  },
+};
+
+/**
+ * The app for a setup: the MCP server for `mcp`, else {@link APP}.
+ *
+ * @example
+ * ```ts
+ * const target = await factory(world.authenticator(setup), appFor(setup));
+ * ```
+ */
+export function appFor(setup: Setup): AppSpec {
+  return setup === 'mcp' ? MCP_APP : APP;
+}
 
 /**
  * The apps every scenario runs on: Express 5 and 4, Koa 3 and 2, and Hono in memory and on Node,

@@ -1,5 +1,5 @@
 import { BROKEN_TOKEN_KINDS, type BrokenTokenKind } from '@portcullis/testing';
-import { NOW_S, type World } from './world.js';
+import { NOW_S, RESOURCE, type World } from './world.js';
 
 /** Every credential the scenarios send, minted fresh per run. */
 export interface Credentials {
@@ -20,6 +20,14 @@ export interface Credentials {
   partner: string;
   unknownIssuer: string;
   crossIssuer: string;
+  /** RS256 with the broad scope `billing` (for the `mcp` setup's scope hierarchy). */
+  broad: string;
+  /** RS256 whose `aud` is the `mcp` setup's resource itself, with `billing:write`. */
+  forResource: string;
+  /** RS256 delegated (RFC 8693 `act`) to `agent-support`, after `agent-prior`. */
+  delegated: string;
+  /** RS256 delegated to `agent-other`, after `agent-support`: only a prior actor is allowed. */
+  delegatedPrior: string;
 }
 
 /**
@@ -62,6 +70,19 @@ export async function mintCredentials(world: World): Promise<Credentials> {
     crossIssuer: await rs256.sign(
       { iss: partner.issuer, scope: 'billing:read' },
       { subject: 'user-rs256' },
+    ),
+    broad: await rs256.sign({ scope: 'billing' }, { subject: 'user-broad' }),
+    forResource: await rs256.sign(
+      { aud: RESOURCE, scope: 'billing:write' },
+      { subject: 'user-resource' },
+    ),
+    delegated: await rs256.sign(
+      { scope: 'billing:read', act: { sub: 'agent-support', act: { sub: 'agent-prior' } } },
+      { subject: 'user-delegated' },
+    ),
+    delegatedPrior: await rs256.sign(
+      { scope: 'billing:read', act: { sub: 'agent-other', act: { sub: 'agent-support' } } },
+      { subject: 'user-delegated' },
     ),
   };
 }

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import {
   type AuthEvent,
   type Authenticator,
+  type AuthenticatorOptions,
   apiKey,
   createAuthenticator,
   type DenyList,
@@ -17,13 +18,18 @@ export const ISSUER = 'https://id.conformance.test/';
 export const AUDIENCE = 'https://api.conformance.test';
 /** The second issuer of the `issuers` setup (Keycloak-shaped: a realm path, no trailing slash). */
 export const ISSUER_2 = 'https://sso.conformance.test/realms/partners';
+/** The MCP server of the `mcp` setup: an OAuth protected resource (RFC 9728) with a path. */
+export const RESOURCE = `${AUDIENCE}/mcp`;
+/** Where its metadata is served, named in every challenge of the `mcp` setup. */
+export const RESOURCE_METADATA =
+  'https://api.conformance.test/.well-known/oauth-protected-resource/mcp';
 export const PREFIX = 'pcs';
 /** The frozen clock every authenticator, key store and token is relative to (epoch ms). */
 export const NOW = Date.now();
 export const NOW_S = Math.floor(NOW / 1000);
 
 /** Which authenticator configuration a scenario runs against. */
-export type Setup = 'main' | 'hmac' | 'jwks-down' | 'lookup-down' | 'faulty' | 'issuers';
+export type Setup = 'main' | 'hmac' | 'jwks-down' | 'lookup-down' | 'faulty' | 'issuers' | 'mcp';
 export const SETUPS: readonly Setup[] = [
   'main',
   'hmac',
@@ -31,6 +37,7 @@ export const SETUPS: readonly Setup[] = [
   'lookup-down',
   'faulty',
   'issuers',
+  'mcp',
 ];
 
 /** The test issuers whose tokens the scenarios send: one key each, one issuer and audience. */
@@ -154,6 +161,22 @@ export async function makeWorld(): Promise<World> {
       }),
       jwt({ ...partner.jwtOptions, denyList }),
     ],
+    // An MCP server: tokens for the API or for the resource itself, challenges naming the
+    // metadata, and a scope hierarchy (`billing` satisfies `billing:write`).
+    mcp: () => [
+      stores.apiKey(),
+      jwt({
+        ...common,
+        audience: [RESOURCE, AUDIENCE],
+        algorithms: ['RS256', 'ES256', 'EdDSA'],
+        jwks: { keys: keysOf(rs256, es256, eddsa) },
+      }),
+    ],
+  };
+  const extra: Partial<
+    Record<Setup, Pick<AuthenticatorOptions, 'resourceMetadata' | 'scopeHierarchy'>>
+  > = {
+    mcp: { resourceMetadata: RESOURCE_METADATA, scopeHierarchy: ':' },
   };
   return {
     keys: stores.keys,
@@ -164,6 +187,7 @@ export async function makeWorld(): Promise<World> {
         realm: REALM,
         methods: methods[setup](),
         now: () => NOW,
+        ...extra[setup],
         ...(onEvent === undefined ? {} : { onEvent }),
       }),
   };

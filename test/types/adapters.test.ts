@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type Authenticator,
   apiKey,
   type Budget,
@@ -24,6 +25,7 @@ describe('the adapters share one contract', () => {
         'authenticate',
         'budget',
         'rateLimit',
+        'requireActor',
         'requireAnyScope',
         'requireScope',
       ]),
@@ -47,6 +49,10 @@ describe('the adapters share one contract', () => {
       ho.requireAnyScope,
     ]) {
       expectTypeOf(guard).parameters.toEqualTypeOf<string[]>();
+    }
+    for (const guard of [ex.requireActor, ko.requireActor, ho.requireActor]) {
+      expectTypeOf(guard).toBeCallableWith('agent:a', 'agent:b');
+      expectTypeOf(guard).toBeCallableWith((actor: Actor) => actor.subject === 'agent:a');
     }
     for (const limit of [ex.rateLimit, ko.rateLimit, ho.rateLimit]) {
       expectTypeOf(limit).parameters.toEqualTypeOf<[options: RateLimitOptions]>();

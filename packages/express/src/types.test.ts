@@ -6,9 +6,11 @@ import {
   authenticate,
   type Budget,
   budget,
+  protectedResource,
   rateLimit,
   requireAnyScope,
   requireScope,
+  requireToolScopes,
 } from './index.js';
 
 describe('types', () => {
@@ -36,6 +38,8 @@ describe('types', () => {
     expectTypeOf(requireAnyScope).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(rateLimit).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(budget).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(protectedResource).returns.toEqualTypeOf<RequestHandler>();
+    expectTypeOf(requireToolScopes).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf<AuthenticateOptions['errors']>().toEqualTypeOf<'respond' | 'throw' | undefined>();
   });
 });

@@ -9,8 +9,10 @@ import {
   type Budget,
   type BudgetVariables,
   budget,
+  protectedResource,
   rateLimit,
   requireScope,
+  requireToolScopes,
   withAuth,
 } from './index.js';
 
@@ -22,6 +24,19 @@ describe('types', () => {
       expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
       return c.text(c.var.auth.subject);
     });
+  });
+
+  it('keeps c.var.auth typed through requireToolScopes(), protectedResource() on any app', () => {
+    new Hono().post('/mcp', authenticate(auth), requireToolScopes({ tools: {} }), (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<Principal>();
+      return c.text(c.var.auth.subject);
+    });
+    new Hono<{ Variables: AuthVariables }>().use(
+      protectedResource({
+        resource: 'https://mcp.example.com',
+        authorizationServers: ['https://a.example.com'],
+      }),
+    );
   });
 
   it('types c.var.auth as possibly absent on an optional route', () => {

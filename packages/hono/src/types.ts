@@ -1,7 +1,21 @@
-import type { Budget, BudgetOptions, Principal, RateLimitOptions } from '@portcullis/core';
+import type {
+  Budget,
+  BudgetOptions,
+  Principal,
+  ProtectedResourceOptions,
+  RateLimitOptions,
+  ToolScopesOptions,
+} from '@portcullis/core';
 import type { ErrorsMode } from '@portcullis/core/adapter';
 
-export type { Budget, BudgetOptions, ErrorsMode, RateLimitOptions };
+export type {
+  Budget,
+  BudgetOptions,
+  ErrorsMode,
+  ProtectedResourceOptions,
+  RateLimitOptions,
+  ToolScopesOptions,
+};
 
 /**
  * Options of `authenticate()`.

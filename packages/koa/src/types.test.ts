@@ -6,9 +6,11 @@ import {
   authenticate,
   type Budget,
   budget,
+  protectedResource,
   rateLimit,
   requireAnyScope,
   requireScope,
+  requireToolScopes,
 } from './index.js';
 
 describe('types', () => {
@@ -34,6 +36,8 @@ describe('types', () => {
     expectTypeOf(requireAnyScope).returns.toEqualTypeOf<Middleware>();
     expectTypeOf(rateLimit).returns.toEqualTypeOf<Middleware>();
     expectTypeOf(budget).returns.toEqualTypeOf<Middleware>();
+    expectTypeOf(protectedResource).returns.toEqualTypeOf<Middleware>();
+    expectTypeOf(requireToolScopes).returns.toEqualTypeOf<Middleware>();
     expectTypeOf<AuthenticateOptions['errors']>().toEqualTypeOf<'respond' | 'throw' | undefined>();
   });
 });

@@ -9,6 +9,7 @@ import {
   type AppSpec,
   ESCAPED_STATUS,
   escapedBody,
+  methodsOf,
   respond,
 } from './routes.js';
 
@@ -36,6 +37,9 @@ export function expressApp(
 ): Express {
   const app = make();
   app.disable('x-powered-by');
+  if (spec.protectedResource !== undefined) {
+    app.use(adapter.protectedResource({ ...spec.protectedResource, authenticator }));
+  }
   for (const route of spec.routes) {
     const chain: RequestHandler[] = [];
     if (route.forge !== undefined) {
@@ -48,6 +52,8 @@ export function expressApp(
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
     if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
     if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+    if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
+    if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
     if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
     if (route.budget) chain.push(adapter.budget(route.budget));
     chain.push((req, res, next) => {
@@ -55,7 +61,11 @@ export function expressApp(
       const done = respond(spec, route, auth, budget, (body) => res.json(body));
       if (done instanceof Promise) done.catch(next);
     });
-    app.get(route.path, ...chain);
+    const routed = app.route(route.path);
+    for (const method of methodsOf(route)) {
+      if (method === 'GET') routed.get(...chain);
+      else routed.post(...chain);
+    }
   }
   if (spec.catchErrors) {
     const caught: ErrorRequestHandler = (err, _req, res, _next) => {

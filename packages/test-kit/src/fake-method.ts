@@ -12,6 +12,8 @@ export const FAKE_KEYS: Readonly<Record<string, readonly string[]>> = {
   fk_admin: ['billing:read', 'billing:write'],
   fk_reader: ['billing:read'],
   fk_none: [],
+  /** A broad scope: with `scopeHierarchy: ':'` it satisfies `billing:read` and `billing:write`. */
+  fk_billing: ['billing'],
 };
 
 /** A value whose verify throws a plain Error with {@link FAKE_SECRET} in its message (a bug: 500). */

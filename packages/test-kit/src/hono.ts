@@ -16,6 +16,7 @@ import {
   type AuthOptions,
   ESCAPED_STATUS,
   escapedBody,
+  methodsOf,
   type Route,
   respond,
 } from './routes.js';
@@ -72,9 +73,20 @@ function middlewareRoute(
   if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
   if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
   if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+  if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
+  if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
   if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
   if (route.budget) chain.push(adapter.budget(route.budget));
-  app.on('GET', [route.path], ...chain, handlerOf(spec, route));
+  app.on([...methodsOf(route)], [route.path], ...chain, handlerOf(spec, route));
+}
+
+/** A new app, with `protectedResource()` on every path when the spec asks for it. */
+function newApp(adapter: Adapter<MiddlewareHandler>, authenticator: Authenticator, spec: AppSpec) {
+  const app = new Hono();
+  if (spec.protectedResource !== undefined) {
+    app.use(adapter.protectedResource({ ...spec.protectedResource, authenticator }));
+  }
+  return app;
 }
 
 function onErrors(app: Hono, spec: AppSpec): Hono {
@@ -102,15 +114,16 @@ export function honoApp(
   authenticator: Authenticator,
   spec: AppSpec,
 ): Hono {
-  const app = new Hono();
+  const app = newApp(adapter, authenticator, spec);
   for (const route of spec.routes) middlewareRoute(app, adapter, authenticator, spec, route);
   return onErrors(app, spec);
 }
 
 /**
  * The same routes with no middleware: each one handler wrapped in `withAuth()`, the route's
- * `auth` options, scopes, rate limit and budget passed to it. A route that forges a principal or
- * mounts no `authenticate()` stays middleware, as withAuth() has no form for it.
+ * `auth` options, scopes, rate limit and budget passed to it. A route that forges a principal,
+ * mounts no `authenticate()` or needs `requireToolScopes()` or `requireActor()` stays middleware,
+ * as withAuth() has no form for it. `protectedResource()` is middleware on the whole app in both.
  *
  * @example
  * ```ts
@@ -122,9 +135,14 @@ export function honoWithAuthApp(
   authenticator: Authenticator,
   spec: AppSpec,
 ): Hono {
-  const app = new Hono();
+  const app = newApp(adapter, authenticator, spec);
   for (const route of spec.routes) {
-    if (route.auth === false || route.forge !== undefined) {
+    if (
+      route.auth === false ||
+      route.forge !== undefined ||
+      route.requireToolScopes ||
+      route.requireActor
+    ) {
       middlewareRoute(app, adapter, authenticator, spec, route);
       continue;
     }
@@ -135,8 +153,9 @@ export function honoWithAuthApp(
     if (route.rateLimit) options.rateLimit = route.rateLimit;
     if (route.budget) options.budget = route.budget;
     const handler = handlerOf(spec, route);
-    app.get(
-      route.path,
+    app.on(
+      [...methodsOf(route)],
+      [route.path],
       optional === true
         ? adapter.withAuth(authenticator, handler, { ...options, optional })
         : adapter.withAuth(authenticator, handler, options),

@@ -23,6 +23,8 @@ export interface Answer {
 export interface Target {
   /** `GET path` with these headers. */
   get(path: string, headers?: RequestHeaders): Promise<Answer>;
+  /** `method path` with these headers and no body (`HEAD`, `OPTIONS`, a bodiless `POST`). */
+  request(method: string, path: string, headers?: RequestHeaders): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -79,7 +81,7 @@ export async function listen(listener: RequestListener): Promise<Target> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
   const { port } = server.address() as AddressInfo;
-  const get = (path: string, headers?: RequestHeaders) =>
+  const send = (method: string, path: string, headers?: RequestHeaders) =>
     new Promise<Answer>((resolve, reject) => {
       // Header names are case-insensitive: `X-Api-Key` and `x-api-key` are one header, sent twice.
       const grouped: Record<string, string[]> = {};
@@ -104,7 +106,7 @@ export async function listen(listener: RequestListener): Promise<Target> {
       };
       try {
         const req = request(
-          { host: '127.0.0.1', port, path, headers: grouped, agent: false },
+          { host: '127.0.0.1', port, method, path, headers: grouped, agent: false },
           onResponse,
         );
         req.on('error', reject);
@@ -114,7 +116,7 @@ export async function listen(listener: RequestListener): Promise<Target> {
       }
     });
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { get, close };
+  return { get: (path, headers) => send('GET', path, headers), request: send, close };
 }
 
 /** Anything with Hono's `app.request()`. */
@@ -132,24 +134,26 @@ export interface InMemoryApp {
  * ```
  */
 export function inMemory(app: InMemoryApp): Target {
+  const send = async (method: string, path: string, headers?: RequestHeaders) => {
+    let init: Headers;
+    try {
+      init = new Headers();
+      for (const [name, value] of pairsOf(headers)) init.append(name, value);
+    } catch (err) {
+      return refusal(err);
+    }
+    const res = await app.request(`http://localhost${path}`, { method, headers: init });
+    const body = await res.text();
+    return {
+      status: res.status,
+      headers: Object.fromEntries(res.headers.entries()),
+      body,
+      json: parse(body),
+    };
+  };
   return {
-    async get(path, headers) {
-      let init: Headers;
-      try {
-        init = new Headers();
-        for (const [name, value] of pairsOf(headers)) init.append(name, value);
-      } catch (err) {
-        return refusal(err);
-      }
-      const res = await app.request(`http://localhost${path}`, { headers: init });
-      const body = await res.text();
-      return {
-        status: res.status,
-        headers: Object.fromEntries(res.headers.entries()),
-        body,
-        json: parse(body),
-      };
-    },
+    get: (path, headers) => send('GET', path, headers),
+    request: send,
     close: async () => {},
   };
 }
@@ -162,14 +166,31 @@ export function inMemory(app: InMemoryApp): Target {
  * const answer = await getOnce(app, '/me', { 'x-api-key': 'fk_admin' });
  * ```
  */
-export async function getOnce(
+export function getOnce(
   listener: RequestListener,
+  path: string,
+  headers?: RequestHeaders,
+): Promise<Answer> {
+  return requestOnce(listener, 'GET', path, headers);
+}
+
+/**
+ * Serve a Node request listener, send one bodiless request, and close it.
+ *
+ * @example
+ * ```ts
+ * const answer = await requestOnce(app, 'POST', '/mcp', { 'mcp-method': 'tools/list' });
+ * ```
+ */
+export async function requestOnce(
+  listener: RequestListener,
+  method: string,
   path: string,
   headers?: RequestHeaders,
 ): Promise<Answer> {
   const target = await listen(listener);
   try {
-    return await target.get(path, headers);
+    return await target.request(method, path, headers);
   } finally {
     await target.close();
   }

@@ -10,6 +10,7 @@ import {
   type AppSpec,
   ESCAPED_STATUS,
   escapedBody,
+  methodsOf,
   respond,
 } from './routes.js';
 
@@ -48,6 +49,9 @@ export function koaApp(
       }
     });
   }
+  if (spec.protectedResource !== undefined) {
+    app.use(adapter.protectedResource({ ...spec.protectedResource, authenticator }));
+  }
   const router = new Router();
   for (const route of spec.routes) {
     const chain: Middleware[] = [];
@@ -61,6 +65,8 @@ export function koaApp(
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
     if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
     if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+    if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
+    if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
     if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
     if (route.budget) chain.push(adapter.budget(route.budget));
     chain.push((ctx) => {
@@ -69,7 +75,10 @@ export function koaApp(
         ctx.body = body;
       });
     });
-    router.get(route.path, ...chain);
+    for (const method of methodsOf(route)) {
+      if (method === 'GET') router.get(route.path, ...chain);
+      else router.post(route.path, ...chain);
+    }
   }
   app.use(router.routes());
   return app;

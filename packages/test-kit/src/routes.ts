@@ -3,7 +3,9 @@ import type {
   Budget,
   BudgetOptions,
   Principal,
+  ProtectedResourceOptions,
   RateLimitOptions,
+  ToolScopesOptions,
 } from '@portcullis/core';
 import type { Target } from './http.js';
 
@@ -21,13 +23,21 @@ export interface Adapter<Middleware> {
   authenticate(authenticator: Authenticator, options?: AuthOptions): Middleware;
   requireScope(...scopes: string[]): Middleware;
   requireAnyScope(...scopes: string[]): Middleware;
+  requireActor(...subjects: string[]): Middleware;
   rateLimit(options: RateLimitOptions): Middleware;
   budget(options: BudgetOptions): Middleware;
+  protectedResource(options: ProtectedResourceOptions): Middleware;
+  requireToolScopes(options: ToolScopesOptions): Middleware;
 }
+
+/** A method a test route answers. */
+export type RouteMethod = 'GET' | 'POST';
 
 /** One route of a test app, the same on every framework. */
 export interface Route {
   path: string;
+  /** The methods the route answers, each with the same chain. Default `['GET']`. */
+  methods?: readonly RouteMethod[];
   /**
    * `authenticate()`'s options (default `{}`), or `false` to mount none: a scope guard on its own
    * must then fail closed.
@@ -37,6 +47,16 @@ export interface Route {
   requireScope?: readonly string[];
   /** Mount `requireAnyScope(...scopes)` after that. */
   requireAnyScope?: readonly string[];
+  /**
+   * Mount `requireActor(...subjects)` after that. Hono's `withAuth()` has no form for it: such a
+   * route stays middleware there.
+   */
+  requireActor?: readonly string[];
+  /**
+   * Mount `requireToolScopes(options)` after those. Hono's `withAuth()` has no form for it: such a
+   * route stays middleware there.
+   */
+  requireToolScopes?: ToolScopesOptions;
   /**
    * Mount `rateLimit(options)` after the guards (with `withAuth()`, its `rateLimit` option). The
    * options are used as they are on every app built from the spec: a `store` in them is shared.
@@ -70,6 +90,24 @@ export interface AppSpec {
    * Hono would). Without it, the framework's own error handling answers.
    */
   catchErrors?: boolean;
+  /**
+   * Mount `protectedResource({ ...options, authenticator })` on the whole app, before every
+   * route, with the authenticator the app is built with (so its `resourceMetadata` and `jwt()`
+   * audiences are checked against the document).
+   */
+  protectedResource?: Omit<ProtectedResourceOptions, 'authenticator'>;
+}
+
+/**
+ * The methods a route answers.
+ *
+ * @example
+ * ```ts
+ * for (const method of methodsOf(route)) router.register(route.path, [method], chain);
+ * ```
+ */
+export function methodsOf(route: Route): readonly RouteMethod[] {
+  return route.methods ?? ['GET'];
 }
 
 /** The status of an answer from the {@link AppSpec.catchErrors} handler. */

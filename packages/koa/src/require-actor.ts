@@ -1,0 +1,30 @@
+import type { Actor } from '@portcullis/core';
+import { actorGuard, recallAuth } from '@portcullis/core/adapter';
+import type { Middleware } from 'koa';
+import { answer } from './answer.js';
+
+/**
+ * Let the request through only when `ctx.state.auth` is a delegated token (RFC 8693 `act`) whose
+ * current actor (`ctx.state.auth.actor`) is one of `subjects`, a subject of the token's own
+ * issuer; or, given a function, one it returns `true` for (`requireActor(() => true)`: any actor).
+ * Otherwise 403 `ERR_ACTOR_NOT_ALLOWED` with `error="insufficient_scope"` and no `scope` in the
+ * challenge: only a token delegated to an allowed actor passes. Prior actors are never consulted.
+ * No subjects is a `TypeError`. Mount `authenticate()` before it: without it the guard answers
+ * 500.
+ *
+ * @example
+ * ```ts
+ * router.post('/refunds', requireActor('agent:support-bot'), refund);
+ * ```
+ */
+export function requireActor(...subjects: string[]): Middleware;
+export function requireActor(allow: (actor: Actor) => boolean): Middleware;
+export function requireActor(...actors: string[] | [(actor: Actor) => boolean]): Middleware {
+  const check = actorGuard(actors);
+  return async function portcullisRequireActor(ctx, next) {
+    const remembered = recallAuth(ctx.req);
+    const err = check(remembered);
+    if (err !== undefined) return answer(ctx, err, remembered?.errors ?? 'respond');
+    await next();
+  };
+}
