@@ -139,10 +139,13 @@ function readCatalog() {
 
 const catalog = readCatalog();
 const suiteDeps = readJson(join(root, 'test', 'package.json')).devDependencies;
-/** The range the test suite (or the root) uses for `name`, as `name@range` for npm. */
+// A peer only one package tests against (@modelcontextprotocol/sdk): that package's devDependency.
+const packageDeps = Object.assign({}, ...packages.map(({ manifest }) => manifest.devDependencies));
+/** The range the test suite (or the root, or a package) uses for `name`, as `name@range` for npm. */
 function registrySpec(name) {
-  let spec = suiteDeps[name] ?? rootManifest.devDependencies[name];
-  if (spec === undefined) throw new Error(`neither test/package.json nor package.json has ${name}`);
+  let spec = suiteDeps[name] ?? rootManifest.devDependencies[name] ?? packageDeps[name];
+  if (spec === undefined)
+    throw new Error(`neither test/package.json, package.json nor a package's has ${name}`);
   if (spec.startsWith('catalog:')) spec = catalog.get(name);
   if (spec === undefined) throw new Error(`pnpm-workspace.yaml's catalog has no ${name}`);
   return `${name}@${spec}`;
@@ -507,6 +510,7 @@ await check('npm install the tarballs into fresh apps', async () => {
       '@types/express',
       '@types/koa',
       '@types/node',
+      '@modelcontextprotocol/sdk',
     ]),
   );
   const names = [...installs.keys()];
@@ -550,9 +554,12 @@ function writeTypeScriptApp(dir) {
 import * as expressAuth from '@portcullis/express';
 import * as honoAuth from '@portcullis/hono';
 import * as koaAuth from '@portcullis/koa';
+import { type McpAuthExtra, mcpTokenVerifier } from '@portcullis/mcp';
 import { type RedisDenyList, redisDenyList, redisInvalidation, redisReplayStore } from '@portcullis/redis';
 import { createTestIssuer, tamper } from '@portcullis/testing';
 import Router from '@koa/router';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createClient, createCluster } from 'redis';
 import express from 'express';
 import { Hono } from 'hono';
@@ -592,6 +599,16 @@ export async function build(): Promise<unknown[]> {
     return c.json({ subject: who?.subject ?? null });
   });
   return [e, k, h, key, token, code];
+}
+
+export async function mcp(token: string): Promise<string> {
+  const resource = 'https://mcp.example.com/mcp';
+  const issuer = await createTestIssuer({ audience: resource });
+  const authenticator = createAuthenticator({ methods: [jwt(issuer.jwtOptions)] });
+  const verifier: OAuthTokenVerifier = mcpTokenVerifier(authenticator, { resource });
+  const info: AuthInfo = await verifier.verifyAccessToken(token);
+  const extra = info.extra as McpAuthExtra | undefined;
+  return \`\${info.clientId} \${extra?.method} \${info.resource?.href}\`;
 }
 
 export async function fleet(url: string): Promise<RedisDenyList> {
