@@ -1,6 +1,7 @@
 import type { JwtOptions } from '@portcullis/core';
 import { checkOptions } from '@portcullis/core/adapter';
 import { base64url, type JWK, type JWTHeaderParameters, type JWTPayload, SignJWT } from 'jose';
+import type { DpopKey } from './dpop.js';
 import { toSeconds } from './duration.js';
 import { assertAlgorithm, makeSigningKey, type SigningKey, type TestAlgorithm } from './keys.js';
 import { tamper } from './tamper.js';
@@ -61,9 +62,20 @@ export interface SignOptions {
   jti?: string;
   /** Make a token a verifier must refuse; see {@link BROKEN_TOKEN_KINDS}. */
   broken?: BrokenTokenKind;
+  /** Bind the token to this DPoP key (RFC 9449): `cnf: { jkt: key.thumbprint }`. */
+  dpop?: Pick<DpopKey, 'thumbprint'>;
 }
 
-const SIGN_OPTIONS = ['expiresIn', 'notBefore', 'issuedAt', 'header', 'subject', 'jti', 'broken'];
+const SIGN_OPTIONS = [
+  'expiresIn',
+  'notBefore',
+  'issuedAt',
+  'header',
+  'subject',
+  'jti',
+  'broken',
+  'dpop',
+];
 
 /** The options a test issuer hands to core's `jwt()`. */
 export type TestJwtOptions = Pick<
@@ -148,6 +160,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     };
     if (opts.notBefore !== undefined) payload.nbf = iat + toSeconds(opts.notBefore, 'notBefore');
     Object.assign(payload, claims);
+    if (opts.dpop !== undefined) {
+      const jkt = opts.dpop?.thumbprint;
+      if (typeof jkt !== 'string' || jkt === '') {
+        throw new TypeError('sign(): `dpop` must be a key from createDpopKey()');
+      }
+      const cnf = payload.cnf;
+      payload.cnf = { ...(typeof cnf === 'object' && cnf !== null ? cnf : {}), jkt };
+    }
     const header: JWTHeaderParameters = { ...opts.header, alg: algorithm, kid };
     if (opts.header?.kid !== undefined) header.kid = opts.header.kid;
     let signWith = key.signWith;

@@ -5,8 +5,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { apiKey, createAuthenticator, jwt } from '@portcullis/core';
-import { authenticate, requireScope } from '@portcullis/express';
+import { authenticate, protectedResource, requireScope } from '@portcullis/express';
 import {
+  assertResourceServer,
+  checkResourceServer,
   createKeyStore,
   createTestIssuer,
   fakeAuthenticator,
@@ -72,6 +74,33 @@ describe('@portcullis/testing under node:test', () => {
       assert.match(res.headers.get('www-authenticate'), /scope="billing:read"/);
     } finally {
       fake.server.close();
+    }
+  });
+
+  it('checks an MCP resource server, and names what is wrong with a broken one', async () => {
+    const resource = 'https://mcp.example.com/mcp';
+    const resourceMetadata = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
+    const authenticator = createAuthenticator({
+      methods: [jwt({ ...issuer.jwtOptions, audience: resource })],
+      resourceMetadata,
+    });
+    const app = express();
+    app.use(protectedResource({ resource, authorizationServers: [issuer.issuer], authenticator }));
+    app.post('/mcp', authenticate(authenticator), (_req, res) => res.json({ ok: true }));
+    const server = createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${server.address().port}/mcp`;
+    try {
+      const report = await assertResourceServer({ url, resource, issuer, body: { id: 1 } });
+      assert.equal(report.checks.length, 8);
+      const wrong = await checkResourceServer({ url, resource: `${resource}/`, issuer, body: {} });
+      assert.deepEqual(
+        wrong.checks.filter((check) => !check.ok).map((check) => check.name),
+        ['metadata', 'metadata-path', 'good-token'],
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });
