@@ -3,7 +3,7 @@
  * API key, an OAuth client and curl lines to try, and serve until Ctrl-C.
  * `pnpm demo --check`: run that tour against live servers for Express, Koa and Hono (or the one
  * named with --framework), print each request and its status, exit 1 on any mismatch; then, when
- * a Redis answers, the fleet tour on two instances.
+ * a Redis answers, the fleet tour on two instances; and the MCP tour (mcp/server.js).
  * `pnpm demo --instances N [--check]`: N instances sharing revocation through Redis (fleet.js).
  */
 
@@ -36,7 +36,7 @@ const USAGE = `usage: pnpm demo [--framework express|koa|hono] [--port N] [--che
   --port       listen on this port (default: a free one; with --instances, the first of N)
   --check      run the whole tour against live servers, print a table, exit 1 on a mismatch
                (all three frameworks unless --framework is given, then the fleet tour on two
-               instances when a Redis answers)
+               instances when a Redis answers, and the MCP server's tour)
   --instances  run N (2–${MAX_INSTANCES}) instances sharing revocation through Redis
   --redis      the Redis to share (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`;
 
@@ -127,6 +127,36 @@ async function checkFleet(framework, count, redisUrl) {
   }
 }
 
+/** The MCP tour: the SDK's client against the MCP example; resolves to the number of mismatches. */
+async function checkMcp() {
+  const { startMcp } = await import('./mcp/server.js');
+  const { runMcpTour } = await import('./mcp/tour.js');
+  const mcp = await startMcp();
+  try {
+    const client = mcp.server.addClient({
+      name: 'billing-agent',
+      scopes: ['billing:read', 'billing:write'],
+    });
+    const rows = await runMcpTour({ url: mcp.url, resource: mcp.resource, client });
+    const bad = rows.filter((r) => !r.ok).length;
+    console.log(`
+mcp — ${mcp.resource} (MCP SDK client and server)
+${formatTable(rows)}`);
+    console.log(
+      bad === 0
+        ? `mcp: all ${rows.length} answers as expected`
+        : `mcp: ${bad} of ${rows.length} answers differ`,
+    );
+    return bad;
+  } catch (err) {
+    console.log(`
+mcp: the tour could not run: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    await mcp.close();
+  }
+}
+
 function verdict(failed) {
   console.log(failed === 0 ? '\ndemo check passed' : `\ndemo check FAILED (${failed} mismatches)`);
   return failed === 0 ? 0 : 1;
@@ -179,6 +209,8 @@ Try, in another terminal:
   curl -i -H "Authorization: Bearer $TOKEN" ${url}/billing/invoices
   # an agent that caches and refreshes its token
   node examples/agent.js ${url} '${clientId}' '${clientSecret}'
+  # an MCP server behind Portcullis, with its own token endpoint and client
+  node examples/mcp/server.js
 
 Run the whole tour automatically with: pnpm demo --check
 Each authentication attempt prints an audit line below. Press Ctrl-C to stop.
@@ -316,6 +348,7 @@ async function main() {
         console.log(
           `\nfleet tour skipped: no Redis at ${shownUrl(redisUrl)} (${problem}); start one with \`${START_REDIS}\``,
         );
+      failed += await checkMcp();
     }
     return verdict(failed);
   }

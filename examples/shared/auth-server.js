@@ -42,6 +42,9 @@ export function createStore() {
  * pass the `store` they share, a `denyList` (`redisDenyList()`) and an API key `invalidation`
  * channel (`redisInvalidation()`), so a revocation on one is honoured by all.
  *
+ * Tokens are for the API (`AUDIENCE`) unless a client asks for one of `resources` (RFC 8707, the
+ * MCP server of mcp/server.js); `tokensFor(resource)` verifies those with the same rules.
+ *
  * @example
  * const server = createAuthServer();
  * const key = server.addApiKey({ subject: 'support-bot', scopes: ['conversations:read'] });
@@ -54,19 +57,23 @@ export function createAuthServer({
   denyList = memoryDenyList({ now }),
   invalidation,
   limitStore = memoryLimitStore({ now }),
+  resources = [],
 } = {}) {
   const { keys, clients, signer } = store;
   const stats = { tokensIssued: 0 };
 
-  const tokens = jwt({
-    algorithms: ['ES256'],
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    jwks: signer.jwks,
-    typ: 'at+jwt',
-    requiredClaims: ['jti', 'client_id'],
-    denyList,
-  });
+  // The rules of this issuer's access tokens, for the API or another resource it issues them for.
+  const tokensFor = (audience) =>
+    jwt({
+      algorithms: ['ES256'],
+      issuer: ISSUER,
+      audience,
+      jwks: signer.jwks,
+      typ: 'at+jwt',
+      requiredClaims: ['jti', 'client_id'],
+      denyList,
+    });
+  const tokens = tokensFor(AUDIENCE);
   // Records are cached for 30 s: `invalidate(hash)` drops one at once (on every instance that
   // shares the `invalidation` channel).
   const apiKeys = apiKey({
@@ -80,8 +87,13 @@ export function createAuthServer({
     methods: [apiKeys, tokens],
     onEvent,
   });
-  // Revocation verifies a token with the same rules, but without counting it as an API call.
-  const tokenVerifier = createAuthenticator({ realm: 'agent-api', now, methods: [tokens] });
+  // Revocation verifies a token with the same rules, for any of its audiences, but without
+  // counting it as an API call.
+  const tokenVerifier = createAuthenticator({
+    realm: 'agent-api',
+    now,
+    methods: [resources.length === 0 ? tokens : tokensFor([AUDIENCE, ...resources])],
+  });
 
   async function verifyToken(token) {
     const view = { header: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined) };
@@ -98,6 +110,7 @@ export function createAuthServer({
     signer,
     issuer: ISSUER,
     audience: AUDIENCE,
+    resources,
     ttl: TOKEN_TTL,
     now,
     onIssue: () => {
@@ -109,6 +122,8 @@ export function createAuthServer({
     authenticator,
     stats,
     jwks: signer.jwks,
+    /** A `jwt()` method for the tokens issued for `resource` (one of `resources`). */
+    tokensFor,
     /**
      * The per-agent rate limit every API route applies after authentication: an API key's
      * `metadata.requestsPerMinute`, else `DEFAULT_REQUESTS_PER_MINUTE`, per key or token subject.

@@ -8,9 +8,12 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * The OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4), framework-neutral: give it the
  * request's Authorization and Content-Type headers and its raw body; send back the answer.
  * Requested scopes are narrowed to what the client may have; asking for more is `invalid_scope`.
+ * The token is for `audience` unless the request names another `resource` (RFC 8707) among
+ * `config.resources`: one per request (a parameter sent twice is refused); any other is
+ * `invalid_target`.
  *
  * @example
- * const answer = tokenEndpoint({ clients, signer, issuer, audience, ttl: 300, now: Date.now },
+ * const answer = tokenEndpoint({ clients, signer, issuer, audience, resources, ttl: 300, now: Date.now },
  *   { authorization, contentType, body });
  */
 export function tokenEndpoint(config, request) {
@@ -34,10 +37,17 @@ export function tokenEndpoint(config, request) {
     }
     scopes = requested;
   }
+  let audience = config.audience;
+  if (form.resource !== undefined) {
+    if (form.resource !== audience && !config.resources?.includes(form.resource)) {
+      return oauthError(400, 'invalid_target', 'This server issues no tokens for that resource');
+    }
+    audience = form.resource;
+  }
   const iat = Math.floor(config.now() / 1000);
   const accessToken = config.signer.sign({
     iss: config.issuer,
-    aud: config.audience,
+    aud: audience,
     sub: client.clientId,
     client_id: client.clientId,
     scope: scopes.join(' '),

@@ -1,7 +1,8 @@
 // The shared token and revocation endpoints, framework-free, under node:test.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createAuthServer } from '../shared/auth-server.js';
+import { createAuthenticator } from '@portcullis/core';
+import { AUDIENCE, createAuthServer } from '../shared/auth-server.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -143,5 +144,75 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     assertError(await revoke({ token: access_token }, null), 401, 'invalid_client');
     assertError(await revoke({}), 400, 'invalid_request');
     assert.equal((await call(access_token)).method, 'jwt');
+  });
+});
+
+describe('POST /oauth/token with a resource (RFC 8707)', () => {
+  const MCP = 'http://127.0.0.1:4000/mcp';
+
+  function withResource() {
+    const server = createAuthServer({ resources: [MCP] });
+    const client = server.addClient({ name: 'agent', scopes: ['billing:read'] });
+    const basic = `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
+    const token = (fields) =>
+      server.token({
+        authorization: basic,
+        contentType: FORM,
+        body: new URLSearchParams({ grant_type: 'client_credentials', ...fields }).toString(),
+      });
+    const revoke = (accessToken) =>
+      server.revoke({
+        authorization: basic,
+        contentType: FORM,
+        body: new URLSearchParams({ token: accessToken }).toString(),
+      });
+    const view = (accessToken) => ({
+      header: (n) => (n === 'authorization' ? `Bearer ${accessToken}` : undefined),
+    });
+    const mcp = createAuthenticator({ methods: [server.tokensFor(MCP)] });
+    const on = (authenticator, accessToken) =>
+      authenticator.authenticate(view(accessToken)).then(
+        (p) => p.claims.aud,
+        (e) => e.code,
+      );
+    return { server, token, revoke, mcp, on };
+  }
+
+  it('issues a token for that resource, which only that resource accepts', async () => {
+    const { server, token, mcp, on } = withResource();
+    const answer = token({ resource: MCP, scope: 'billing:read' });
+    assert.equal(answer.status, 200);
+    assert.equal(await on(mcp, answer.body.access_token), MCP);
+    assert.equal(
+      await on(server.authenticator, answer.body.access_token),
+      'ERR_JWT_AUDIENCE_INVALID',
+    );
+    // Without `resource` (or naming the API), the token is the API's, refused by the resource.
+    for (const fields of [{}, { resource: AUDIENCE }]) {
+      const { access_token } = token(fields).body;
+      assert.equal(await on(server.authenticator, access_token), AUDIENCE);
+      assert.equal(await on(mcp, access_token), 'ERR_JWT_AUDIENCE_INVALID');
+    }
+  });
+
+  it('refuses an unknown resource with invalid_target, and a second resource', () => {
+    const { token, server } = withResource();
+    for (const resource of ['http://127.0.0.1:4001/mcp', `${MCP}/`, `${MCP}#x`, 'mcp', '']) {
+      assertError(token({ resource }), 400, 'invalid_target');
+    }
+    const twice = server.token({
+      authorization: null,
+      contentType: FORM,
+      body: `grant_type=client_credentials&resource=${encodeURIComponent(MCP)}&resource=${encodeURIComponent(AUDIENCE)}`,
+    });
+    assertError(twice, 400, 'invalid_request');
+  });
+
+  it('revokes a token issued for the resource', async () => {
+    const { token, revoke, mcp, on } = withResource();
+    const { access_token } = token({ resource: MCP }).body;
+    assert.equal(await on(mcp, access_token), MCP);
+    assert.equal((await revoke(access_token)).status, 200);
+    assert.equal(await on(mcp, access_token), 'ERR_JWT_REVOKED');
   });
 });
