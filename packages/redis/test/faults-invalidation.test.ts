@@ -231,7 +231,7 @@ describe('redisInvalidation under faults', () => {
     // All of that happened while Redis was paused.
     expect(performance.now()).toBeLessThan(sentAt + 1500);
 
-    await until(() => two.invalidation.live, 'the feed is back');
+    await until(() => one.invalidation.live && two.invalidation.live, 'both feeds are back');
     expect(await lookupsFor(two, kept.key, 5)).toBeLessThanOrEqual(1);
     expect(await lookupsFor(one, kept.key, 5)).toBeLessThanOrEqual(1);
   });
