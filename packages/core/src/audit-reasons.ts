@@ -1,3 +1,4 @@
+import type { DpopFailureReason } from './jwt/dpop-types.js';
 // The `reason` of a `failure` event, one union for every verifier: the audit trail's finer word
 // beside the stable `code`. Never sent to the client.
 
@@ -114,4 +115,9 @@ export type AuthEventReason =
   | 'act'
   // A `denied` event of `requireActor()`: the principal has no actor, or not an allowed one.
   | 'not_delegated'
+  // DPoP (RFC 9449): why a proof failed, a bearer token refused where DPoP is required, a DPoP
+  // request whose token is not bound to a key.
+  | DpopFailureReason
+  | 'dpop_required'
+  | 'dpop_unbound'
   | (string & {});

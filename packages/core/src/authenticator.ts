@@ -18,7 +18,7 @@ import { checkOptions } from './lib/options.js';
 import { authenticateFrom, awaitableVerifyOf } from './lib/sync.js';
 import { methodTakes } from './lib/takes.js';
 import { checkHttpsUrl } from './lib/url.js';
-import type { RequestView } from './request.js';
+import { headerValues, type RequestView } from './request.js';
 import { linkPolicy, scopeRule, withResourceMetadata } from './resource/policy.js';
 import type {
   Authenticator,
@@ -150,6 +150,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const clock = options.now ?? Date.now;
   const emit = eventSink(options.onEvent, clock);
   const context: VerifyContext = { now: clock, realm };
+  // A method that checks DPoP proofs sees each Authorization request's scheme, proofs and target.
+  const senderChecks = methods.some((m) => (m as { dpop?: unknown }).dpop === true);
   const config = extractConfig(methods);
   // Two or more jwt() methods: each token goes to the one of its issuer (jwt/issuer-router.ts).
   const router = issuerRouter(methods, impl);
@@ -160,6 +162,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     } catch (err) {
       emitAndThrow(emit, err as AuthError, undefined);
     }
+  }
+
+  function senderContext(request: RequestView, scheme: 'dpop' | undefined): VerifyContext {
+    return {
+      now: clock,
+      realm,
+      request: {
+        scheme: scheme ?? 'bearer',
+        proofs: headerValues(request, 'dpop'),
+        method: request.method,
+        url: request.url,
+      },
+    };
   }
 
   function succeeded(principal: Principal): Principal {
@@ -207,9 +222,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const known = isAuthError(err) ? err : serverError(AuthErrorCodes.INTERNAL, err);
       return emitAndThrow(emit, known, method);
     };
+    const source = found.source;
+    const ctx =
+      source.kind === 'authorization' && (senderChecks || source.scheme === 'dpop')
+        ? senderContext(request, source.scheme)
+        : context;
     let result: Awaitable<Principal> | PromiseLike<Principal>;
     try {
-      result = verifyWith(method, value, context);
+      result = verifyWith(method, value, ctx);
     } catch (err) {
       return failed(err);
     }

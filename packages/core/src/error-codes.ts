@@ -139,6 +139,8 @@ export const AuthErrorCodes = {
   DPOP_NONCE_REQUIRED: 'ERR_DPOP_NONCE_REQUIRED',
   /** 503: the replay store could not answer (threw, rejected, or answered neither true nor false). */
   REPLAY_STORE_FAILED: 'ERR_REPLAY_STORE_FAILED',
+  /** 401 `invalid_token`: `jwt({ dpop: { required: true } })` refuses a plain bearer token. */
+  DPOP_REQUIRED: 'ERR_DPOP_REQUIRED',
 } as const;
 
 /**

@@ -38,6 +38,7 @@ const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // A header-carried key: visible ASCII, no spaces or control characters.
 const HEADER_KEY = /^[\x21-\x7e]+$/;
 const AUTHORIZATION: CredentialSource = { kind: 'authorization' };
+const AUTHORIZATION_DPOP: CredentialSource = { kind: 'authorization', scheme: 'dpop' };
 const REPEATED_BEARER = /,\s*bearer(?:[\s,]|$)/i;
 
 // The two 400s of extraction. Both throw, as their names say: extraction stops at the first.
@@ -61,12 +62,15 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
   // `Bearer` as nearly every client writes it skips the regular expression and the lower-casing.
+  let source = AUTHORIZATION;
   if (scheme !== 'Bearer') {
     if (!SCHEME.test(scheme)) throwMalformedRequest('The Authorization header is malformed', realm);
+    // RFC 9449 §7.1: `Authorization: DPoP <token>`, the token bound to the key of its DPoP proof.
+    if (scheme.length === 4 && scheme.toLowerCase() === 'dpop') source = AUTHORIZATION_DPOP;
     // Another scheme (Basic, Digest, …) is not ours: as if no credential was sent. But a Fetch
     // `Headers` view (Hono) joins repeated headers with ", ": a Bearer after a comma is a second
     // Authorization header, not something to drop along with the other scheme's.
-    if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
+    else if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
       if (REPEATED_BEARER.test(header)) throwMultipleCredentials(realm);
       return undefined;
     }
@@ -76,7 +80,7 @@ function fromAuthorization(values: readonly string[], realm: string): Extracted 
   const token = header.slice(start);
   if (token === '') throwMalformedRequest('The bearer token is empty', realm);
   // The b64token grammar check is left to the caller: see findCredential().
-  return { value: token, source: AUTHORIZATION };
+  return { value: token, source };
 }
 
 /**

@@ -26,6 +26,7 @@ export { AuthErrorCodes } from './error-codes.js';
 export type { AuthErrorResponse } from './error-response.js';
 export { errorResponse } from './error-response.js';
 export { memoryDenyList } from './jwt/deny-list.js';
+export type { DpopNonceOptions, DpopOptions } from './jwt/dpop-types.js';
 export { jwt } from './jwt/jwt.js';
 export type {
   DenyList,
@@ -60,5 +61,6 @@ export type {
   JWTPayload,
   Method,
   Principal,
+  SenderRequest,
   VerifyContext,
 } from './types.js';

@@ -7,6 +7,10 @@
  * ```
  */
 export interface RequestView {
+  /** The HTTP method (`GET`), for DPoP's `htm`; adapters give it. */
+  readonly method?: string | undefined;
+  /** The request target as received (`/orders/7?x=1`), for DPoP's `htu`; adapters give it. */
+  readonly url?: string | undefined;
   /**
    * Every value of the header `name` (always given in lower case). Return all values when the
    * header was sent more than once: a second Authorization header must be seen to be refused.
@@ -52,6 +56,12 @@ export function fromFetchHeaders(headers: Headers): RequestView {
 export interface NodeRequestLike {
   /** Names and values alternating, as received (`IncomingMessage.rawHeaders`). */
   readonly rawHeaders: readonly string[];
+  /** The method, as `IncomingMessage.method`. */
+  readonly method?: string | undefined;
+  /** The target as received: Express keeps it in `originalUrl` when a router strips a prefix. */
+  readonly originalUrl?: string | undefined;
+  /** The target, as `IncomingMessage.url`. */
+  readonly url?: string | undefined;
 }
 
 /**
@@ -66,6 +76,8 @@ export interface NodeRequestLike {
  */
 export function fromNodeRequest(request: NodeRequestLike): RequestView {
   return {
+    method: request.method,
+    url: request.originalUrl ?? request.url,
     header(name) {
       const raw = request.rawHeaders;
       let first: string | undefined;

@@ -52,6 +52,11 @@ export interface Principal {
   claims?: JWTPayload;
   /** The API key record's `id` (API keys only). */
   keyId?: string;
+  /**
+   * The key a DPoP-bound token was presented with (JWT with `dpop` only): its RFC 7638
+   * thumbprint, equal to the token's `cnf.jkt`.
+   */
+  confirmation?: { jkt: string };
   /** The API key record's `metadata` (API keys only), frozen: a tier, a budget, your own data. */
   metadata?: Readonly<Record<string, unknown>>;
   /** When the credential stops being valid. */
@@ -87,6 +92,30 @@ export interface VerifyContext {
   now(): number;
   /** The authenticator's realm, for the challenges of errors the verifier throws. */
   realm: string;
+  /**
+   * For a token from `Authorization`, when a method checks DPoP or the scheme is `DPoP`: the
+   * scheme, every `DPoP` header value, and the request's method and target.
+   */
+  request?: SenderRequest;
+}
+
+/**
+ * What a DPoP check needs of the request (RFC 9449 §4.3), from {@link VerifyContext.request}.
+ *
+ * @example
+ * ```ts
+ * const request: SenderRequest = { scheme: 'dpop', proofs: [proof], method: 'GET', url: '/orders' };
+ * ```
+ */
+export interface SenderRequest {
+  /** `'dpop'` for `Authorization: DPoP …`, else `'bearer'`. */
+  scheme: 'bearer' | 'dpop';
+  /** Every value of the `DPoP` header (one is required). */
+  proofs: readonly string[];
+  /** The HTTP method, when the adapter gave it. */
+  method?: string | undefined;
+  /** The request target (origin-relative path and query), when the adapter gave it. */
+  url?: string | undefined;
 }
 
 /**
@@ -98,7 +127,7 @@ export interface VerifyContext {
  * ```
  */
 export type CredentialSource =
-  | { kind: 'authorization' }
+  | { kind: 'authorization'; scheme?: 'dpop' }
   | { kind: 'header'; name: string }
   | { kind: 'cookie'; name: string };
 
@@ -128,6 +157,8 @@ export interface Method {
    * read before verifying; the same issuer in two methods is a `TypeError` at construction.
    */
   readonly issuers?: readonly string[];
+  /** True for a `jwt()` with `dpop`: the authenticator hands it each request's DPoP proofs. */
+  readonly dpop?: boolean;
   /** Whether this method recognizes a credential value by its form (prefix, JWS compact form). */
   recognizes(value: string, source: CredentialSource): boolean;
   /** Verify the credential; resolve to a principal or throw an `AuthError`. */

@@ -1,7 +1,7 @@
 import { fromFetchHeaders, fromNodeRequest, type RequestView } from '@portcullis/core/adapter';
 import type { Context } from 'hono';
 
-type NodeRequest = { rawHeaders: readonly string[] };
+type NodeRequest = { rawHeaders: readonly string[]; method?: string; url?: string };
 
 // @hono/node-server builds each request's `Request` lazily from Node's IncomingMessage, and keeps
 // that message under a symbol of its own (`Symbol('incomingKey')`, not exported). The symbol is
@@ -43,5 +43,17 @@ function nodeRequestOf(c: Context): NodeRequest | undefined {
  */
 export function requestView(c: Context): RequestView {
   const node = nodeRequestOf(c);
-  return node === undefined ? fromFetchHeaders(c.req.raw.headers) : fromNodeRequest(node);
+  if (node !== undefined) return fromNodeRequest(node);
+  const view = fromFetchHeaders(c.req.raw.headers);
+  // The method and target, for a DPoP proof's `htm` and `htu`: parsed only when one is checked.
+  return {
+    header: view.header,
+    get method() {
+      return c.req.method;
+    },
+    get url() {
+      const url = new URL(c.req.url);
+      return url.pathname + url.search;
+    },
+  };
 }

@@ -16,8 +16,9 @@ const UNKNOWN_MARK = Object.freeze({});
 // key-header value with the prefix (any value, without one).
 function recognizer(bearer: boolean, tag: string | undefined) {
   return (value: string, source: CredentialSource): boolean => {
+    // An API key is never DPoP-bound: `Authorization: DPoP <key>` is not one.
     if (source.kind === 'authorization')
-      return bearer && tag !== undefined && value.startsWith(tag);
+      return bearer && tag !== undefined && source.scheme === undefined && value.startsWith(tag);
     if (source.kind === 'header') return tag === undefined || value.startsWith(tag);
     return false;
   };

@@ -1,3 +1,4 @@
+import type { AuthError } from '../auth-error.js';
 // Claim checks, run only after the signature verified: time claims against the injected clock,
 // exact issuer and audience, no `cnf` (a sender-constrained token is no bearer token), subject,
 // jti, required claims, scopes, tenant, client and actor (`act`, see `actor.ts`). Claims are read
@@ -105,7 +106,19 @@ function audienceMatches(aud: unknown, audiences: readonly string[]): boolean {
 /** RFC 9449 §7.2: a token bound to a key (`cnf`) is never accepted as a plain bearer token. */
 function checkUnconstrained(payload: Record<string, unknown>, realm: string, jti: unknown): void {
   if (ownClaim(payload, 'cnf') === undefined) return;
-  throw jwtRejection(
+  throw senderConstrained(realm, jti);
+}
+
+/**
+ * The 401 of a sender-constrained token presented as a plain bearer token (RFC 9449 §7.2).
+ *
+ * @example
+ * ```ts
+ * if (claims.cnf !== undefined) throw senderConstrained(realm, claims.jti);
+ * ```
+ */
+export function senderConstrained(realm: string, jti: unknown): AuthError {
+  return jwtRejection(
     AuthErrorCodes.JWT_SENDER_CONSTRAINED,
     'The token is bound to a key and cannot be used as a bearer token',
     'sender_constrained',
@@ -159,7 +172,8 @@ export function checkClaims(
       jti,
     );
   }
-  checkUnconstrained(payload, realm, jti);
+  // With `dpop`, a `cnf` is checked against the request's proof (jwt/sender.ts) instead.
+  if (!config.senderConstrained) checkUnconstrained(payload, realm, jti);
   const subject = ownClaim(payload, config.subjectClaim);
   if (subject === undefined) throw missingClaim(config.subjectClaim, realm, jti);
   if (typeof subject !== 'string' || subject === '')

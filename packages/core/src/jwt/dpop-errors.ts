@@ -56,6 +56,7 @@ const DESCRIPTIONS: Record<Exclude<DpopFailureReason, 'replay_store_failed'>, st
   dpop_ath: 'The DPoP proof does not match the access token',
   dpop_nonce: 'The DPoP proof must carry the current server nonce',
   dpop_replayed: 'The DPoP proof has already been used',
+  dpop_jkt: 'The DPoP proof key is not the key the token is bound to',
 };
 
 function dpopError(

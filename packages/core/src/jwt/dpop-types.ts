@@ -136,5 +136,7 @@ export type DpopFailureReason =
   /** The nonce is missing, forged or stale (answered `use_dpop_nonce`). */
   | 'dpop_nonce'
   | 'dpop_replayed'
+  /** The proof is signed by another key than the token's `cnf.jkt`. */
+  | 'dpop_jkt'
   /** The replay store threw, rejected or answered neither true nor false (503). */
   | 'replay_store_failed';

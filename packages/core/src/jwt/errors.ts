@@ -167,3 +167,21 @@ export function invalidSignature(realm: string): AuthError {
 export function throwOptionError(message: string): never {
   throw new TypeError(`jwt(): ${message}`);
 }
+
+/**
+ * A 401 for `Authorization: DPoP …` sent to a `jwt()` without `dpop`: it cannot check the proof,
+ * so the token is not accepted (never as a bearer token either).
+ *
+ * @example
+ * ```ts
+ * if (ctx.request?.scheme === 'dpop') throw dpopNotAccepted(ctx.realm);
+ * ```
+ */
+export function dpopNotAccepted(realm: string): AuthError {
+  return jwtRejection(
+    AuthErrorCodes.UNSUPPORTED_CREDENTIAL,
+    'DPoP-bound tokens are not accepted here',
+    'dpop_not_accepted',
+    realm,
+  );
+}

@@ -17,6 +17,8 @@ import type { DenyList, JwtOptions } from './types.js';
  * ```
  */
 export interface JwtConfig {
+  /** Whether `dpop` is configured: then a `cnf` claim is checked against a proof, not refused. */
+  senderConstrained: boolean;
   algorithms: readonly Algorithm[];
   issuers: readonly string[];
   audiences: readonly string[];
@@ -63,6 +65,7 @@ const KNOWN = [
   'cache',
   'maxTokenLength',
   'cookie',
+  'dpop',
   // Delegation (RFC 8693 `act`).
   'maxActorDepth',
   'actors',
@@ -189,7 +192,13 @@ export function validateOptions(options: JwtOptions): JwtConfig {
     throwOptionError('`maxActorDepth` must be an integer from 0 (no delegated tokens) to 64');
   }
   const actors = o.actors === undefined ? undefined : actorRule(o.actors, 'jwt(): `actors`');
+  if (o.dpop !== undefined && (typeof o.dpop !== 'object' || o.dpop === null)) {
+    throwOptionError(
+      '`dpop` must be an object: { origin, required?, replay?, maxAge?, algorithms?, nonce? }',
+    );
+  }
   return {
+    senderConstrained: o.dpop !== undefined,
     algorithms,
     issuers,
     audiences,

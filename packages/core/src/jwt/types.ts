@@ -3,6 +3,7 @@
 import type { ActorRule } from '../actors.js';
 import type { Algorithm, JWK, KeyObject } from '../crypto/types.js';
 import type { JWTPayload, Method } from '../types.js';
+import type { DpopOptions } from './dpop-types.js';
 
 /**
  * Options of the remote key set, when `jwks` is a URL or with `discovery: true` (where they also
@@ -163,6 +164,13 @@ export interface JwtOptions {
    * ```
    */
   actors?: ActorRule;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof
+   * header, the proof checked against the request (method, `origin` + path), the token (`ath`)
+   * and the token's `cnf.jkt`; each proof once, through `replay`. With `required`, a plain
+   * bearer token is refused. Without `dpop`, a token with `cnf` is always refused.
+   */
+  dpop?: DpopOptions;
 }
 
 /**

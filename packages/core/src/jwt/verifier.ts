@@ -9,7 +9,8 @@ import { verifyFrom } from '../lib/sync.js';
 import type { Principal, VerifyContext } from '../types.js';
 import { answerFromCache, type CacheHit } from './cache-hit.js';
 import { checkClaims, type Verified } from './claims.js';
-import { invalidSignature, malformedToken } from './errors.js';
+import { type DpopCrypto, resolveDpopOptions } from './dpop-options.js';
+import { dpopNotAccepted, invalidSignature, malformedToken } from './errors.js';
 import { headerReader } from './header.js';
 import { buildKeys } from './keys.js';
 import { validateOptions } from './options.js';
@@ -17,6 +18,7 @@ import { parseObject } from './parse.js';
 import { jwtPrincipal } from './principal.js';
 import type { RemoteKeySet } from './remote-jwks.js';
 import { revocationCheck } from './revocation.js';
+import { bindToRequest } from './sender.js';
 import { type SplitToken, splitToken } from './split.js';
 import type { JwtMethod, JwtOptions } from './types.js';
 import { VerifiedCache } from './verified-cache.js';
@@ -59,6 +61,10 @@ function epochMs(ctx: VerifyContext): number {
  */
 export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVerifier {
   const config = validateOptions(options);
+  // Proofs are checked on the same crypto path as tokens (node.ts and web.ts both hash too).
+  const dpopImpl = 'sha256Hex' in impl ? (impl as JwtCrypto & DpopCrypto) : undefined;
+  const dpop =
+    options.dpop === undefined ? undefined : resolveDpopOptions('jwt()', options.dpop, dpopImpl);
   const { source, remote } = buildKeys(options, config.algorithms, impl);
   const readHeader = headerReader(new Set<string>(config.algorithms), config.typ, impl);
   const revoked = revocationCheck(config);
@@ -137,8 +143,23 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     return revoked === undefined ? done() : revoked(verified, realm).then(done);
   }
 
+  // With `dpop`, every answer is bound to its request's proof (jwt/sender.ts); without it, a
+  // `DPoP` request is refused: this method cannot check its proof.
+  function verifyRequest(token: string, ctx: VerifyContext): Awaitable<Principal> {
+    const request = ctx.request;
+    if (dpop === undefined) {
+      if (request?.scheme === 'dpop') throw dpopNotAccepted(ctx.realm);
+      return verifyAwaitable(token, ctx);
+    }
+    const bind = (principal: Principal) =>
+      bindToRequest(principal, token, request, dpop, epochMs(ctx), ctx.realm);
+    const verified = verifyAwaitable(token, ctx);
+    return isPromiseLike(verified) ? verified.then(bind) : bind(verified);
+  }
+
   return {
     type: 'jwt',
+    dpop: dpop !== undefined,
     // Read by createAuthenticator() to route each token to the method of its issuer.
     issuers: Object.freeze([...config.issuers]),
     audiences: Object.freeze([...config.audiences]),
@@ -149,7 +170,7 @@ export function createJwtVerifier(options: JwtOptions, impl: JwtCrypto): JwtVeri
     recognizes: (value) => value.includes('.'),
     // What verifies is canonical base64url segments and dots: all b64token.
     tokenSafe: true,
-    verify: verifyFrom(verifyAwaitable),
+    verify: verifyFrom(verifyRequest),
     clearCache: () => cache?.clear(),
     remote,
   };

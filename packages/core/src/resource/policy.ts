@@ -89,7 +89,9 @@ export function withResourceMetadata(
   scopes?: readonly string[],
 ): AuthError {
   err.headers['access-control-expose-headers'] = 'WWW-Authenticate';
-  if (err.headers['www-authenticate'] === undefined) return err;
+  const current = err.headers['www-authenticate'];
+  // A DPoP challenge (RFC 9449 §7.1) keeps its scheme and parameters.
+  if (current === undefined || current.startsWith('DPoP')) return err;
   const bare = err.code === AuthErrorCodes.NO_CREDENTIALS;
   err.headers['www-authenticate'] = buildChallenge({
     realm,
