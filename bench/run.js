@@ -1,7 +1,8 @@
 // `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
-// its peers and raw node:crypto, then the cache memory figures, then @portcullis/redis on a real
-// Redis when one answers. `--http` (or `http`): requests/s of real servers on 127.0.0.1 driven by
-// autocannon. `redis`: only the Redis section. See README.md.
+// its peers and raw node:crypto, then what a rate limit and a budget add to a request (the Limits
+// table), then the cache memory figures, then @portcullis/redis on a real Redis when one answers.
+// `--http` (or `http`): requests/s of real servers on 127.0.0.1 driven by autocannon. `redis`:
+// only the Redis section; `limits`: only the Limits table. See README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
@@ -10,12 +11,13 @@ import { renderSummary } from './lib/summary.js';
 import { microTargets } from './lib/targets.js';
 import { renderMemory, runMemory } from './memory.js';
 import { renderApiKeys, runApiKeys } from './micro/api-key.js';
+import { renderLimits, runLimits } from './micro/limits.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 import { renderRedis, runRedis } from './redis/run-redis.js';
 
-const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis] [--quick] [--markdown]
-                 [--only=HS256,RS256,...] [--rounds=N] [--no-memory] [--no-redis] [--quiet]
-                 [--json=FILE] [--from=FILE]`;
+const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits]
+                 [--quick] [--markdown] [--only=HS256,RS256,...] [--rounds=N] [--no-memory]
+                 [--no-redis] [--quiet] [--json=FILE] [--from=FILE]`;
 
 function parseArgs(argv) {
   const opts = {
@@ -30,6 +32,7 @@ function parseArgs(argv) {
     if (arg === '--') continue; // `pnpm bench -- --quick` passes the separator through
     if (arg === 'http' || arg === '--http') opts.mode = 'http';
     else if (arg === 'redis' || arg === '--redis') opts.mode = 'redis';
+    else if (arg === 'limits' || arg === '--limits') opts.mode = 'limits';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
@@ -68,7 +71,19 @@ function section(title, { table, notes }, markdown = false) {
   for (const note of notes) console.log(`  n/a — ${note}`);
 }
 
-function printMicro({ results, apiKeys, memory }, opts) {
+/** The Limits table and its goal lines. */
+function printLimits(limits, opts) {
+  const { table, notes, lines } = renderLimits(limits, opts.markdown);
+  section(
+    'Limits — memoryLimitStore() per request, µs/op; paired A/B: authenticate() alone, then followed by the check',
+    { table, notes },
+    opts.markdown,
+  );
+  if (lines.length > 0) console.log('');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+function printMicro({ results, apiKeys, limits, memory }, opts) {
   for (const r of results) {
     section(
       `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
@@ -79,6 +94,7 @@ function printMicro({ results, apiKeys, memory }, opts) {
   if (apiKeys) {
     section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown), opts.markdown);
   }
+  if (limits) printLimits(limits, opts);
   if (memory) {
     section(
       'Cache memory — heapUsed delta after gc',
@@ -120,8 +136,9 @@ async function micro(opts, log) {
   const started = Date.now();
   const results = await runMicro(pc, opts, log);
   const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
+  const limits = opts.algorithms ? null : await runLimits(opts, log);
   const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
-  printMicro({ results, apiKeys, memory }, opts);
+  printMicro({ results, apiKeys, limits, memory }, opts);
   const targets = await microTargets(results, apiKeys, log, { quick: opts.quick });
   printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
@@ -130,7 +147,7 @@ async function micro(opts, log) {
   const redis = opts.redis && !opts.algorithms ? await runRedis(pc, opts, log) : null;
   if (redis) printRedis(redis, opts);
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { results, apiKeys, memory, targets, redis };
+  return { results, apiKeys, limits, memory, targets, redis };
 }
 
 /** `redis` mode: the Redis section alone. */
@@ -139,6 +156,13 @@ async function redisOnly(opts, log) {
   const redis = await runRedis(pc, opts, log);
   printRedis(redis, opts);
   return { redis };
+}
+
+/** `limits` mode: the Limits table alone. */
+async function limitsOnly(opts, log) {
+  const limits = await runLimits(opts, log);
+  printLimits(limits, opts);
+  return { limits };
 }
 
 /** Print a run saved with --json again (say, as Markdown), without measuring anything. */
@@ -158,7 +182,7 @@ async function replay(opts) {
     if (saved.results) {
       printMicro(saved, opts);
       printTargets(saved.targets?.lines ?? []);
-    }
+    } else if (saved.limits) printLimits(saved.limits, opts);
     if (saved.redis) printRedis(saved.redis, opts);
   }
 }
@@ -168,7 +192,7 @@ async function main() {
   if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
-    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${opts.mode === 'redis' ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${opts.mode === 'redis' || opts.mode === 'limits' ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
   );
   for (const l of describeLines()) console.log(l);
   const loadAtStart = load();
@@ -179,6 +203,8 @@ async function main() {
     out = await runHttp(opts, log);
   } else if (opts.mode === 'redis') {
     out = await redisOnly(opts, log);
+  } else if (opts.mode === 'limits') {
+    out = await limitsOnly(opts, log);
   } else {
     out = await micro(opts, log);
   }

@@ -1,11 +1,13 @@
 // The redis section: @portcullis/redis on a real Redis (127.0.0.1:6379, or
-// PORTCULLIS_BENCH_REDIS_URL). Three parts, each bounded in count and time:
+// PORTCULLIS_BENCH_REDIS_URL). Four parts, each bounded in count and time:
 //   - propagation: three instance processes (redis/instance.js) on one Redis; A revokes jtis one
 //     after another, and each child stamps, on the same machine clock, when B and C first refuse
 //     each one;
 //   - a cached JWT verify with redisDenyList() against memoryDenyList(), paired A/B timing;
 //   - replay claims per second: redisReplayStore() one at a time and 64 in flight, against
-//     memoryReplayStore().
+//     memoryReplayStore();
+//   - rate-limit decisions: redisLimitStore().take() one at a time and 64 in flight, in blocks
+//     that alternate with PING on the same connection (one round trip, the baseline).
 // Every key is under a prefix of this run's own, deleted at the end. Without a Redis that answers,
 // the section says so in one line and the run goes on.
 import { fork } from 'node:child_process';
@@ -35,8 +37,24 @@ const inSeconds = (s) => Math.floor(Date.now() / 1000) + s;
 /** Bounds of each part: full runs and `--quick`. */
 function limits(quick) {
   return quick
-    ? { revocations: 1000, warmRevocations: 50, pairs: 24, seqClaims: 2000, seqMs: 1000 }
-    : { revocations: 2000, warmRevocations: 100, pairs: 100, seqClaims: 5000, seqMs: 2000 };
+    ? {
+        revocations: 1000,
+        warmRevocations: 50,
+        pairs: 24,
+        seqClaims: 2000,
+        seqMs: 1000,
+        decisionPairs: { one: 6, inFlight: 3 },
+        decisionMs: 1500,
+      }
+    : {
+        revocations: 2000,
+        warmRevocations: 100,
+        pairs: 100,
+        seqClaims: 5000,
+        seqMs: 2000,
+        decisionPairs: { one: 12, inFlight: 6 },
+        decisionMs: 3000,
+      };
 }
 const IN_FLIGHT = 64;
 const IN_FLIGHT_CLAIMS = { full: 60_000, quick: 20_000 };
@@ -348,6 +366,136 @@ async function replayClaims(pc, client, prefix, opts, bounds, log) {
   return { sequential, concurrent, memory };
 }
 
+// --- rate-limit decisions -------------------------------------------------------------------
+
+/** Calls a block runs: one at a time, and with IN_FLIGHT in flight. */
+const DECISION_BLOCK = { one: 250, inFlight: 6400 };
+/** A limit no run comes near: every decision is allowed, as for a client within its limit. */
+const DECISION_RULE = { limit: 100_000_000, window: 3600, cost: 1 };
+
+/** One block of `count` calls of `op(worker)` by `workers` loops; latencies (ms) pushed to `into`. */
+async function block(op, workers, count, into) {
+  let issued = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (issued < count) {
+        issued++;
+        const started = performance.now();
+        await op(worker);
+        into.push(performance.now() - started);
+      }
+    }),
+  );
+  return performance.now() - t0;
+}
+
+/**
+ * PING and take() in alternating blocks (ABBA), so load from other processes lands on both: per
+ * side, calls/s, wall µs per call, the p50/p99 latency of one call; and the median per-pair
+ * ratio of wall time (take over PING).
+ */
+async function alternate(ping, take, workers, count, pairs, maxMs) {
+  const sides = {
+    ping: { ms: 0, calls: 0, latencies: [] },
+    take: { ms: 0, calls: 0, latencies: [] },
+  };
+  const ratios = [];
+  const end = performance.now() + maxMs;
+  for (let i = 0; i < pairs && (i < 2 || performance.now() < end); i++) {
+    const order = i % 2 === 0 ? ['ping', 'take'] : ['take', 'ping'];
+    const ms = {};
+    for (const side of order) {
+      const op = side === 'ping' ? ping : take;
+      ms[side] = await block(op, workers, count, sides[side].latencies);
+      sides[side].ms += ms[side];
+      sides[side].calls += count;
+    }
+    ratios.push(ms.take / ms.ping);
+  }
+  const summary = ({ ms, calls, latencies }) => {
+    const s = stats(latencies);
+    return {
+      calls,
+      perSecond: (calls / ms) * 1000,
+      nsPerCall: (ms * 1e6) / calls,
+      p50: s.p50,
+      p99: s.p99,
+    };
+  };
+  ratios.sort((x, y) => x - y);
+  return {
+    ping: summary(sides.ping),
+    take: summary(sides.take),
+    ratio: quantile(ratios, 0.5),
+    pairs: ratios.length,
+  };
+}
+
+/** A view of `client` that counts the commands sent through it (its other members unchanged). */
+function counting(client) {
+  const sent = [];
+  const proxy = new Proxy(client, {
+    get(target, name) {
+      if (name === 'sendCommand') {
+        return (args, ...rest) => {
+          sent.push(String(args[0]));
+          return target.sendCommand(args, ...rest);
+        };
+      }
+      const value = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { proxy, sent };
+}
+
+/**
+ * redisLimitStore().take(): how many commands a decision sends, then one at a time (one
+ * principal's bucket) and 64 in flight (a bucket per loop), each against PING on the same
+ * connection.
+ */
+async function limitDecisions(pc, client, prefix, bounds, log) {
+  const { redisLimitStore } = need(pc.redis);
+  const store = redisLimitStore({ client, prefix });
+  let refused = 0;
+  const take = async (worker) => {
+    if (!(await store.take(`rateLimit agent-${worker}`, DECISION_RULE)).allowed) refused++;
+  };
+  const ping = async () => {
+    if ((await client.ping()) !== 'PONG') throw new Error('PING did not answer PONG');
+  };
+  // Warm both (the first take() may load the script: NOSCRIPT, then EVAL).
+  await block(take, 1, 200, []);
+  await block(ping, 1, 200, []);
+  // Commands per decision, counted on a store over a counting view of the same client.
+  const probe = counting(client);
+  const counted = redisLimitStore({ client: probe.proxy, prefix });
+  const probes = 100;
+  for (let i = 0; i < probes; i++) await counted.take('rateLimit agent-0', DECISION_RULE);
+  const commands = {
+    perDecision: probe.sent.length / probes,
+    names: [...new Set(probe.sent)].join(', '),
+  };
+  const { decisionPairs: pairs, decisionMs } = bounds;
+  const one = await alternate(ping, take, 1, DECISION_BLOCK.one, pairs.one, decisionMs);
+  log(
+    `  redis decisions one at a time: take() p50 ${ms(one.take.p50)} ms, PING ${ms(one.ping.p50)} ms`,
+  );
+  const many = await alternate(
+    ping,
+    take,
+    IN_FLIGHT,
+    DECISION_BLOCK.inFlight,
+    pairs.inFlight,
+    decisionMs,
+  );
+  log(
+    `  redis decisions ${IN_FLIGHT} in flight: take() ${perSecond(many.take.perSecond)}/s, PING ${perSecond(many.ping.perSecond)}/s`,
+  );
+  return { commands, one, many, refused };
+}
+
 // --- the section -----------------------------------------------------------------------------
 
 /**
@@ -368,6 +516,7 @@ export async function runRedis(pc, opts, log) {
     ['propagation', () => propagation(url, `${base}prop:`, bounds, log)],
     ['verify', () => cachedVerify(pc, client, `${base}verify:`, bounds, log)],
     ['replay', () => replayClaims(pc, client, `${base}replay:`, opts, bounds, log)],
+    ['limits', () => limitDecisions(pc, client, `${base}limits:`, bounds, log)],
   ];
   try {
     for (const [name, run] of parts) {
@@ -479,6 +628,47 @@ export function renderRedis(result, markdown = false) {
         .filter((x) => x.refused > 0)
         .map((x) => `${x.refused} claims of fresh ids were refused`),
     });
+  }
+  const d = result.limits;
+  if (d?.error) lines.push(`n/a   rate-limit decisions: ${d.error}`);
+  else if (d) {
+    const usOfMs = (msValue) => us(msValue * 1e6);
+    const row = (name, x, base, ratio) => [
+      name,
+      perSecond(x.perSecond),
+      us(x.nsPerCall),
+      usOfMs(x.p50),
+      usOfMs(x.p99),
+      base ? `${(x.p50 / base.p50).toFixed(2)}×` : '',
+      ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
+      x.calls.toLocaleString('en-US'),
+    ];
+    sections.push({
+      title: `Rate-limit decisions — redisLimitStore().take(), every decision allowed, in blocks alternating (ABBA) with PING on the same connection; µs/call = wall time / calls; ${d.commands.perDecision.toFixed(2)} command per decision (${d.commands.names})`,
+      table: renderTable(
+        ['row', 'calls/s', 'µs/call', 'p50 µs', 'p99 µs', 'p50 × PING', 'µs/call × PING', 'calls'],
+        [
+          row('PING, one at a time', d.one.ping),
+          row('redisLimitStore().take(), one at a time', d.one.take, d.one.ping, d.one.ratio),
+          row(`PING, ${IN_FLIGHT} in flight (one connection)`, d.many.ping),
+          row(
+            `redisLimitStore().take(), ${IN_FLIGHT} in flight`,
+            d.many.take,
+            d.many.ping,
+            d.many.ratio,
+          ),
+        ],
+        markdown,
+      ),
+      notes: d.refused > 0 ? [`${d.refused} decisions were refused`] : [],
+    });
+    const p50Ratio = d.one.take.p50 / d.one.ping.p50;
+    lines.push(
+      goal(
+        d.commands.perDecision === 1 && p50Ratio < 2,
+        `rate-limit decision on Redis: one round trip — ${d.commands.perDecision.toFixed(2)} command per decision (${d.commands.names}); one at a time, take() p50 ${usOfMs(d.one.take.p50)} µs = ${p50Ratio.toFixed(2)}× PING's ${usOfMs(d.one.ping.p50)} µs (under 2×: no second round trip; the rest is the script's work and the client's); ${IN_FLIGHT} in flight, ${perSecond(d.many.take.perSecond)} decisions/s = ${(d.many.take.perSecond / d.many.ping.perSecond).toFixed(2)}× PING's ${perSecond(d.many.ping.perSecond)}/s`,
+      ),
+    );
   }
   return { sections, lines };
 }
