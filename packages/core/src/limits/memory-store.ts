@@ -39,17 +39,23 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): MemoryL
   const now = options.now ?? Date.now;
   // key → TAT (ms)
   const buckets = new Map<string, number>();
-  // key\0period → [period index, used]
-  const budgets = new Map<string, [number, number]>();
+  // key → period → [period index, used]
+  const budgets = new Map<string, Map<number, [number, number]>>();
+  let budgetCount = 0;
   let nextSweep = 0;
 
   function sweep(at: number): void {
     if (at < nextSweep) return;
     nextSweep = at + 10_000;
     for (const [key, tat] of buckets) if (tat <= at) buckets.delete(key);
-    for (const [key, [index]] of budgets) {
-      const period = Number(key.slice(key.lastIndexOf('\0') + 1));
-      if (periodAt(at, period)[0] !== index) budgets.delete(key);
+    for (const [key, periods] of budgets) {
+      for (const [period, [index]] of periods) {
+        if (Math.floor(at / (period * 1000)) !== index) {
+          periods.delete(period);
+          budgetCount--;
+        }
+      }
+      if (periods.size === 0) budgets.delete(key);
     }
   }
 
@@ -65,15 +71,22 @@ export function memoryLimitStore(options: MemoryLimitStoreOptions = {}): MemoryL
       const at = now();
       sweep(at);
       const [index, reset] = periodAt(at, period);
-      const id = `${key}\0${period}`;
-      const held = budgets.get(id);
+      let periods = budgets.get(key);
+      const held = periods?.get(period);
       const used = held !== undefined && held[0] === index ? held[1] : 0;
       const state = budgetAfter(used, quota, amount, reset);
-      if (amount > 0) budgets.set(id, [index, state.used]);
+      if (amount > 0) {
+        if (periods === undefined) {
+          periods = new Map();
+          budgets.set(key, periods);
+        }
+        if (held === undefined) budgetCount++;
+        periods.set(period, [index, state.used]);
+      }
       return state;
     },
     get size() {
-      return buckets.size + budgets.size;
+      return buckets.size + budgetCount;
     },
   };
 }

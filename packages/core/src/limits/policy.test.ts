@@ -85,6 +85,21 @@ describe('rateLimiter', () => {
     ]);
   });
 
+  it('keeps buckets apart for principals that share a claims object but not a subject', async () => {
+    const store = memoryLimitStore();
+    const take = vi.spyOn(store, 'take');
+    const check = rateLimiter('rateLimit()', { limit: 5, window: 60, store });
+    const claims = { iss: 'https://id' };
+    await answer(check, state({ ...other, claims }).s);
+    await answer(check, state({ ...other, subject: 'svc-2', claims }).s);
+    await answer(check, state({ ...other, claims }).s);
+    expect(take.mock.calls.map(([key]) => key)).toEqual([
+      'default sub:https://id svc',
+      'default sub:https://id svc-2',
+      'default sub:https://id svc',
+    ]);
+  });
+
   it('takes limit and cost from the principal, and null exempts', async () => {
     const pro = { ...agent, metadata: { tier: 'pro' } };
     const check = rateLimiter('rateLimit()', {

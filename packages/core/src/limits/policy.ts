@@ -136,19 +136,46 @@ function numberOrFunction(where: string, name: string, value: unknown): void {
   }
 }
 
-/** The default key: the API key's id, else issuer and subject; one bucket for anonymous. */
-function defaultKey(principal: Principal | null): string {
-  if (principal === null) return 'anonymous';
-  if (principal.keyId !== undefined) return `key:${principal.keyId}`;
-  const iss = principal.claims?.iss;
-  return `sub:${typeof iss === 'string' ? iss : ''} ${principal.subject}`;
-}
-
 interface Common {
   name: string;
   store: LimitStore;
-  key: (principal: Principal | null) => string;
+  /** The store key of a principal's bucket or budget: `<name> <key>`. */
+  storeKey: (principal: Principal | null) => string;
   allowOnError: boolean;
+}
+
+const MAX_REMEMBERED_KEYS = 10_000;
+
+/**
+ * The store key of each principal under `name`: the API key's id, else issuer and subject; one
+ * bucket for anonymous. The same string is handed out again for the same key id or the same
+ * (cached) token claims, so a memory store hashes it once rather than per request.
+ */
+function defaultStoreKey(name: string): (principal: Principal | null) => string {
+  const anonymous = `${name} anonymous`;
+  const byKeyId = new Map<string, string>();
+  const byClaims = new WeakMap<object, readonly [string, string]>();
+  return (principal) => {
+    if (principal === null) return anonymous;
+    const keyId = principal.keyId;
+    if (keyId !== undefined) {
+      let key = byKeyId.get(keyId);
+      if (key === undefined) {
+        if (byKeyId.size >= MAX_REMEMBERED_KEYS) byKeyId.clear();
+        key = `${name} key:${keyId}`;
+        byKeyId.set(keyId, key);
+      }
+      return key;
+    }
+    // A token's claims object is the same on every cache hit; its subject is checked all the same.
+    const claims = principal.claims;
+    const known = claims === undefined ? undefined : byClaims.get(claims);
+    if (known !== undefined && known[0] === principal.subject) return known[1];
+    const iss = claims?.iss;
+    const key = `${name} sub:${typeof iss === 'string' ? iss : ''} ${principal.subject}`;
+    if (claims !== undefined) byClaims.set(claims, [principal.subject, key]);
+    return key;
+  };
 }
 
 function commonOptions(
@@ -173,7 +200,14 @@ function commonOptions(
   return {
     name,
     store: store ?? memoryLimitStore(),
-    key: key ?? defaultKey,
+    storeKey:
+      key === undefined
+        ? defaultStoreKey(name)
+        : (principal) => {
+            const own = key(principal);
+            if (typeof own !== 'string') throw new TypeError('`key` returned no string');
+            return `${name} ${own}`;
+          },
     allowOnError: onStoreError === 'allow',
   };
 }
@@ -323,18 +357,33 @@ export function rateLimiter(
   if (options.cost !== undefined) numberOrFunction(where, 'cost', options.cost);
   const common = commonOptions(where, options, 'default', 'take');
   const { limit, window, cost = 1 } = options;
-  const policy = `"${common.name}";q=`;
+  // The policy header of a fixed limit is the same on every answer.
+  const fixedPolicy: readonly [string, string] | undefined =
+    typeof limit === 'number'
+      ? ['ratelimit-policy', `"${common.name}";q=${limit};w=${window}`]
+      : undefined;
+  const remainingPrefix = `"${common.name}";r=`;
+
+  function answer(state: AuthState, units: number, d: RateDecision): LimitAnswer {
+    const headers: (readonly [string, string])[] = [
+      fixedPolicy ?? ['ratelimit-policy', `"${common.name}";q=${units};w=${window}`],
+      ['ratelimit', `${remainingPrefix}${d.remaining};t=${d.reset}`],
+    ];
+    if (d.allowed) return { headers };
+    reportTo(state.authenticator, () => limitedEvent(state.principal, AuthErrorCodes.RATE_LIMITED));
+    return { headers, error: rateLimited(AuthErrorCodes.RATE_LIMITED, d.retryAfter) };
+  }
 
   return (state) => {
     if (state === undefined) return notAuthenticated(where);
     const principal = state.principal;
     let units: number | null;
     let take: number;
-    let key: string;
+    let storeKey: string;
     try {
       units = typeof limit === 'function' ? limit(principal) : limit;
       take = typeof cost === 'function' ? cost(principal) : cost;
-      key = common.key(principal);
+      storeKey = common.storeKey(principal);
     } catch (cause) {
       return programmingError(where, 'an option function threw', cause);
     }
@@ -342,59 +391,58 @@ export function rateLimiter(
     if (!isWhole(units))
       return programmingError(where, '`limit` returned neither a whole number ≥ 1 nor null');
     if (!isWhole(take)) return programmingError(where, '`cost` returned no whole number ≥ 1');
-    if (typeof key !== 'string') return programmingError(where, '`key` returned no string');
-    const rule = { limit: units, window, cost: take };
-    const failed = (cause: unknown) => storeFailed(common, state, cause);
     let decision: RateDecision | Promise<RateDecision>;
     try {
-      decision = common.store.take(`${common.name} ${key}`, rule);
+      decision = common.store.take(storeKey, { limit: units, window, cost: take });
     } catch (cause) {
-      return failed(cause);
+      return storeFailed(common, state, cause);
     }
+    // The memory store answers at once: no closure, no promise.
+    if (!isPromiseLike(decision) && isDecision(decision)) return answer(state, units, decision);
+    const allowed = units;
     return settle(
       decision,
       isDecision,
-      (d) => {
-        const headers: [string, string][] = [
-          ['ratelimit-policy', `${policy}${units};w=${window}`],
-          ['ratelimit', `"${common.name}";r=${d.remaining};t=${d.reset}`],
-        ];
-        if (d.allowed) return { headers };
-        reportTo(state.authenticator, () => limitedEvent(principal, AuthErrorCodes.RATE_LIMITED));
-        return { headers, error: rateLimited(AuthErrorCodes.RATE_LIMITED, d.retryAfter) };
-      },
-      failed,
+      (d) => answer(state, allowed, d),
+      (cause) => storeFailed(common, state, cause),
     );
   };
 }
 
-function budgetHandle(
-  store: LimitStore,
-  key: string,
-  quota: number,
-  period: number,
-  state: BudgetState,
-): Budget {
-  let current = state;
-  return {
-    quota,
-    get remaining() {
-      return current.remaining;
-    },
-    get reset() {
-      return current.reset;
-    },
-    async charge(amount) {
-      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
-        throw new TypeError('budget.charge(): `amount` must be a finite number ≥ 0');
-      }
-      const spent = store.spend(key, quota, period, Math.ceil(amount));
-      const state = isPromiseLike(spent) ? await bounded(spent) : spent;
-      if (!isBudgetState(state)) throw new TypeError('the limit store answered malformed data');
-      current = state;
-      return current;
-    },
-  };
+/** A request's {@link Budget}: one small object per request, its methods shared. */
+class BudgetHandle implements Budget {
+  readonly quota: number;
+  #state: BudgetState;
+  readonly #store: LimitStore;
+  readonly #key: string;
+  readonly #period: number;
+
+  constructor(store: LimitStore, key: string, quota: number, period: number, state: BudgetState) {
+    this.quota = quota;
+    this.#state = state;
+    this.#store = store;
+    this.#key = key;
+    this.#period = period;
+  }
+
+  get remaining(): number {
+    return this.#state.remaining;
+  }
+
+  get reset(): number {
+    return this.#state.reset;
+  }
+
+  async charge(amount: number): Promise<BudgetState> {
+    if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) {
+      throw new TypeError('budget.charge(): `amount` must be a finite number ≥ 0');
+    }
+    const spent = this.#store.spend(this.#key, this.quota, this.#period, Math.ceil(amount));
+    const state = isPromiseLike(spent) ? await bounded(spent) : spent;
+    if (!isBudgetState(state)) throw new TypeError('the limit store answered malformed data');
+    this.#state = state;
+    return state;
+  }
 }
 
 /**
@@ -426,50 +474,53 @@ export function budgeter(
     fail(where, "`period` must be 'hour', 'day' or a whole number of seconds ≥ 1");
   const common = commonOptions(where, options, 'budget', 'spend');
   const { quota } = options;
+  const fixedPolicy: readonly [string, string] | undefined =
+    typeof quota === 'number'
+      ? ['ratelimit-policy', `"${common.name}";q=${quota};w=${period}`]
+      : undefined;
+  const remainingPrefix = `"${common.name}";r=`;
+
+  function answer(state: AuthState, units: number, storeKey: string, s: BudgetState): LimitAnswer {
+    const headers: (readonly [string, string])[] = [
+      fixedPolicy ?? ['ratelimit-policy', `"${common.name}";q=${units};w=${period}`],
+      ['ratelimit', `${remainingPrefix}${s.remaining};t=${s.reset}`],
+    ];
+    if (s.remaining > 0) {
+      return { headers, budget: new BudgetHandle(common.store, storeKey, units, period, s) };
+    }
+    reportTo(state.authenticator, () =>
+      limitedEvent(state.principal, AuthErrorCodes.BUDGET_EXHAUSTED),
+    );
+    return { headers, error: rateLimited(AuthErrorCodes.BUDGET_EXHAUSTED, Math.max(1, s.reset)) };
+  }
 
   return (state) => {
     if (state === undefined) return notAuthenticated(where);
     const principal = state.principal;
     let units: number | null;
-    let key: string;
+    let storeKey: string;
     try {
       units = typeof quota === 'function' ? quota(principal) : quota;
-      key = common.key(principal);
+      storeKey = common.storeKey(principal);
     } catch (cause) {
       return programmingError(where, 'an option function threw', cause);
     }
     if (units === null) return PASS;
     if (!isWhole(units))
       return programmingError(where, '`quota` returned neither a whole number ≥ 1 nor null');
-    if (typeof key !== 'string') return programmingError(where, '`key` returned no string');
-    const storeKey = `${common.name} ${key}`;
-    const failed = (cause: unknown) => storeFailed(common, state, cause);
     let read: BudgetState | Promise<BudgetState>;
     try {
       read = common.store.spend(storeKey, units, period, 0);
     } catch (cause) {
-      return failed(cause);
+      return storeFailed(common, state, cause);
     }
+    if (!isPromiseLike(read) && isBudgetState(read)) return answer(state, units, storeKey, read);
+    const allowed = units;
     return settle(
       read,
       isBudgetState,
-      (s) => {
-        const headers: [string, string][] = [
-          ['ratelimit-policy', `"${common.name}";q=${units};w=${period}`],
-          ['ratelimit', `"${common.name}";r=${s.remaining};t=${s.reset}`],
-        ];
-        if (s.remaining > 0) {
-          return { headers, budget: budgetHandle(common.store, storeKey, units, period, s) };
-        }
-        reportTo(state.authenticator, () =>
-          limitedEvent(principal, AuthErrorCodes.BUDGET_EXHAUSTED),
-        );
-        return {
-          headers,
-          error: rateLimited(AuthErrorCodes.BUDGET_EXHAUSTED, Math.max(1, s.reset)),
-        };
-      },
-      failed,
+      (s) => answer(state, allowed, storeKey, s),
+      (cause) => storeFailed(common, state, cause),
     );
   };
 }
