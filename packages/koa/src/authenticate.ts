@@ -38,7 +38,13 @@ export function authenticate(
   return function portcullisAuthenticate(ctx, next) {
     const done = authenticateThen<unknown>(
       authenticator,
-      fromNodeRequest(ctx.req),
+      // The target as received (`ctx.originalUrl`): a mount (koa-mount) strips its prefix from
+      // `ctx.req.url`, and a DPoP proof's `htu` names the whole path.
+      fromNodeRequest({
+        rawHeaders: ctx.req.rawHeaders,
+        method: ctx.req.method,
+        originalUrl: ctx.originalUrl,
+      }),
       { optional },
       (principal) => accept(ctx, principal, next),
       (err) => answer(ctx, err, mode),

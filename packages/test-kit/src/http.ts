@@ -84,10 +84,13 @@ export async function listen(listener: RequestListener): Promise<Target> {
   const send = (method: string, path: string, headers?: RequestHeaders) =>
     new Promise<Answer>((resolve, reject) => {
       // Header names are case-insensitive: `X-Api-Key` and `x-api-key` are one header, sent twice.
-      const grouped: Record<string, string[]> = {};
+      const grouped: Record<string, string | string[]> = {};
       for (const [name, value] of pairsOf(headers)) {
         const lower = name.toLowerCase();
-        grouped[lower] = [...(grouped[lower] ?? []), value];
+        const sent = grouped[lower];
+        // A header sent once goes as a string: Node refuses an array for `Host`.
+        grouped[lower] =
+          sent === undefined ? value : [...(Array.isArray(sent) ? sent : [sent]), value];
       }
       const onResponse = (res: import('node:http').IncomingMessage) => {
         let body = '';

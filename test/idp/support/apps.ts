@@ -36,10 +36,17 @@ export interface Seen {
   scopes: string[];
   /** `Principal.client`: the token's `client_id` (or `azp`). */
   client: string | undefined;
+  /** `Principal.confirmation.jkt`: the DPoP key a bound token was proven with (absent else). */
+  jkt?: string;
 }
 
 const seen = (p: Principal | undefined): Seen | undefined =>
-  p && { subject: p.subject, scopes: [...p.scopes], client: p.client };
+  p && {
+    subject: p.subject,
+    scopes: [...p.scopes],
+    client: p.client,
+    ...(p.confirmation && { jkt: p.confirmation.jkt }),
+  };
 
 function listenerFor(adapter: AdapterName, authenticator: Authenticator) {
   switch (adapter) {
@@ -97,8 +104,12 @@ export interface Answer {
 export interface Api {
   readonly adapter: AdapterName;
   readonly events: AuthEvent[];
+  /** `http://127.0.0.1:<port>`, where the API listens. */
+  readonly url: string;
   /** `GET path` with `Authorization: Bearer <token>`. */
   get(path: Route, token: string): Promise<Answer>;
+  /** `GET path` with these headers (`Authorization: DPoP …` and a `DPoP` proof, say). */
+  send(path: Route, headers: Record<string, string>): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -129,24 +140,26 @@ export async function startApi(adapter: AdapterName, options: ApiOptions): Promi
   const server: Server = createServer(listenerFor(adapter, authenticator));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const send = async (path: Route, headers: Record<string, string>): Promise<Answer> => {
+    const before = events.length;
+    const res = await fetch(`${url}${path}`, { headers });
+    const text = await res.text();
+    const body = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+    return {
+      status: res.status,
+      challenge: res.headers.get('www-authenticate') ?? '',
+      body,
+      seen: res.status === 200 ? (body as unknown as Seen) : undefined,
+      code: events.slice(before).at(-1)?.code,
+    };
+  };
   return {
     adapter,
     events,
-    async get(path, token) {
-      const before = events.length;
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const text = await res.text();
-      const body = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
-      return {
-        status: res.status,
-        challenge: res.headers.get('www-authenticate') ?? '',
-        body,
-        seen: res.status === 200 ? (body as unknown as Seen) : undefined,
-        code: events.slice(before).at(-1)?.code,
-      };
-    },
+    url,
+    get: (path, token) => send(path, { authorization: `Bearer ${token}` }),
+    send,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,6 +1,8 @@
 // A real identity provider for the end-to-end suite: panva's oidc-provider (OpenID certified) on
 // 127.0.0.1, issuing JWT access tokens (RFC 9068) to clients of the client credentials grant, one
-// resource server per resource indicator (RFC 8707).
+// resource server per resource indicator (RFC 8707). DPoP (RFC 9449) is on: a client that sends
+// a proof to the token endpoint gets an access token bound to the proof's key (`cnf.jkt`,
+// `token_type: DPoP`), and the client {@link DPOP_CLIENT} gets no token without one.
 //
 // Key rotation: oidc-provider fixes its key set at construction, and a real provider rotates by a
 // redeploy with a new `jwks`. So the provider sits behind a Node server that keeps the socket —
@@ -64,6 +66,19 @@ export const CLIENTS: Readonly<Record<SigningAlg, Client>> = {
   EdDSA: client('EdDSA', 'client_secret_post'),
 };
 
+/**
+ * A client registered with `dpop_bound_access_tokens: true` (RFC 9449 §5.2): the provider issues
+ * it only DPoP-bound tokens, and refuses a token request that carries no proof. ES256 tokens.
+ */
+export const DPOP_CLIENT: Client = {
+  id: 'svc-dpop',
+  secret: randomUUID(),
+  auth: 'client_secret_basic',
+  alg: 'ES256',
+};
+
+const ALL_CLIENTS = [...Object.values(CLIENTS), DPOP_CLIENT];
+
 type OidcModule = typeof import('oidc-provider');
 
 /**
@@ -91,9 +106,9 @@ async function quietly<T>(work: () => T | Promise<T>): Promise<T> {
 
 /** A Provider for `issuer` signing with the first key of each algorithm in `keys`. */
 function provider(oidc: OidcModule, issuer: string, keys: readonly SigningKey[]) {
-  const clientAlg = new Map(Object.values(CLIENTS).map((c) => [c.id, c.alg]));
+  const clientAlg = new Map(ALL_CLIENTS.map((c) => [c.id, c.alg]));
   const configuration: Configuration = {
-    clients: Object.values(CLIENTS).map(
+    clients: ALL_CLIENTS.map(
       (c): ClientMetadata => ({
         client_id: c.id,
         client_secret: c.secret,
@@ -101,12 +116,16 @@ function provider(oidc: OidcModule, issuer: string, keys: readonly SigningKey[])
         redirect_uris: [],
         response_types: [],
         token_endpoint_auth_method: c.auth,
+        ...(c === DPOP_CLIENT && { dpop_bound_access_tokens: true }),
       }),
     ),
     jwks: { keys: keys.map((k) => k.jwk) as NonNullable<Configuration['jwks']>['keys'] },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // On by default in oidc-provider 9, made explicit: proofs signed ES256 or EdDSA (its
+      // `enabledJWA.dPoPSigningAlgValues`), no server nonces, each proof `jti` accepted once.
+      dPoP: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // Without a `resource` parameter the token is opaque, for the provider's own endpoints.
@@ -139,6 +158,13 @@ export interface TokenRequest {
   scope?: string;
 }
 
+/** A DPoP token response of the token endpoint. */
+export interface DpopTokenResponse {
+  access_token: string;
+  /** `dpop` (oauth4webapi lower-cases it): the token is bound to the proof's key. */
+  token_type: string;
+}
+
 /** A running provider. */
 export interface Idp {
   /** `http://127.0.0.1:<port>`, no trailing slash: exactly the tokens' `iss`. */
@@ -155,6 +181,17 @@ export interface Idp {
   deploy(keys: readonly SigningKey[]): Promise<void>;
   /** An access token from the client credentials grant, for the client of `alg`. */
   token(alg: SigningAlg, request?: TokenRequest): Promise<string>;
+  /** The token endpoint's URL (a DPoP proof's `htu` for a token request). */
+  readonly tokenEndpoint: string;
+  /**
+   * A token for {@link DPOP_CLIENT} from the client credentials grant, with `proof` (the value of
+   * the `DPoP` header, made for `POST` {@link Idp.tokenEndpoint}) or, with `oauth`, a DPoP handle
+   * of oauth4webapi that makes its own; with neither, no proof is sent (and the provider refuses).
+   */
+  dpopToken(
+    dpop: { proof?: string; oauth?: oauth.DPoPHandle },
+    request?: TokenRequest,
+  ): Promise<DpopTokenResponse>;
   /** Take the provider down: the port refuses connections. */
   stop(): Promise<void>;
   /** Bring it back on the same port. */
@@ -212,6 +249,25 @@ export async function startIdp(initialKeys: readonly SigningKey[]): Promise<Idp>
     await oauth.discoveryRequest(issuerUrl, INSECURE),
   );
 
+  const grant = async (
+    c: Client,
+    { resource = ORDERS, scope = 'orders:read' }: TokenRequest,
+    options: oauth.ClientCredentialsGrantRequestOptions = {},
+  ) => {
+    const auth =
+      c.auth === 'client_secret_basic'
+        ? oauth.ClientSecretBasic(c.secret)
+        : oauth.ClientSecretPost(c.secret);
+    const params: Record<string, string> = { scope };
+    if (resource !== null) params['resource'] = resource;
+    const client = { client_id: c.id };
+    const response = await oauth.clientCredentialsGrantRequest(as, client, auth, params, {
+      ...INSECURE,
+      ...options,
+    });
+    return await oauth.processClientCredentialsResponse(as, client, response);
+  };
+
   const stop = () =>
     new Promise<void>((resolve, reject) => {
       if (!server.listening) return resolve();
@@ -228,24 +284,16 @@ export async function startIdp(initialKeys: readonly SigningKey[]): Promise<Idp>
     hidden,
     hits: (path) => hits.get(path) ?? 0,
     deploy,
-    async token(alg, { resource = ORDERS, scope = 'orders:read' } = {}) {
-      const c = CLIENTS[alg];
-      const auth =
-        c.auth === 'client_secret_basic'
-          ? oauth.ClientSecretBasic(c.secret)
-          : oauth.ClientSecretPost(c.secret);
-      const params: Record<string, string> = { scope };
-      if (resource !== null) params['resource'] = resource;
-      const client = { client_id: c.id };
-      const response = await oauth.clientCredentialsGrantRequest(
-        as,
-        client,
-        auth,
-        params,
-        INSECURE,
-      );
-      const { access_token } = await oauth.processClientCredentialsResponse(as, client, response);
-      return access_token;
+    async token(alg, request = {}) {
+      return (await grant(CLIENTS[alg], request)).access_token;
+    },
+    tokenEndpoint: as.token_endpoint!,
+    async dpopToken({ proof, oauth: handle }, request = {}) {
+      const { access_token, token_type } = await grant(DPOP_CLIENT, request, {
+        ...(proof !== undefined && { headers: { dpop: proof } }),
+        ...(handle !== undefined && { DPoP: handle }),
+      });
+      return { access_token, token_type };
     },
     stop,
     start: () => (server.listening ? Promise.resolve() : listen(port)),
