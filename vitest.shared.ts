@@ -24,6 +24,8 @@ export function packageConfig(thresholds: Thresholds) {
     ssr: { resolve: { conditions: ['dev-source'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      // RSA key generation and real servers take seconds on a loaded 2-core machine.
+      testTimeout: 20_000,
       coverage: {
         provider: 'v8',
         include: ['src/**/*.ts'],
