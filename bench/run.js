@@ -1,8 +1,9 @@
 // `pnpm bench` entry. Micro mode (default): per algorithm and for API keys, Portcullis against
 // its peers and raw node:crypto, then what a rate limit and a budget add to a request (the Limits
-// table), then the cache memory figures, then @portcullis/redis on a real Redis when one answers.
-// `--http` (or `http`): requests/s of real servers on 127.0.0.1 driven by autocannon. `redis`:
-// only the Redis section; `limits`: only the Limits table. See README.md.
+// table) and a DPoP request over a bearer one (the DPoP table), then the cache memory figures, then
+// @portcullis/redis on a real Redis when one answers. `--http` (or `http`): requests/s of real
+// servers on 127.0.0.1 driven by autocannon. `redis`: only the Redis section; `limits`: only the
+// Limits table; `dpop`: only the DPoP table. See README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
@@ -11,11 +12,12 @@ import { renderSummary } from './lib/summary.js';
 import { microTargets } from './lib/targets.js';
 import { renderMemory, runMemory } from './memory.js';
 import { renderApiKeys, runApiKeys } from './micro/api-key.js';
+import { renderDpop, runDpop } from './micro/dpop.js';
 import { renderLimits, runLimits } from './micro/limits.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 import { renderRedis, runRedis } from './redis/run-redis.js';
 
-const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits]
+const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits|dpop|--dpop]
                  [--quick] [--markdown] [--only=HS256,RS256,...] [--rounds=N] [--no-memory]
                  [--no-redis] [--quiet] [--json=FILE] [--from=FILE]`;
 
@@ -33,6 +35,7 @@ function parseArgs(argv) {
     if (arg === 'http' || arg === '--http') opts.mode = 'http';
     else if (arg === 'redis' || arg === '--redis') opts.mode = 'redis';
     else if (arg === 'limits' || arg === '--limits') opts.mode = 'limits';
+    else if (arg === 'dpop' || arg === '--dpop') opts.mode = 'dpop';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
@@ -83,7 +86,19 @@ function printLimits(limits, opts) {
   for (const l of lines) console.log(`  ${l}`);
 }
 
-function printMicro({ results, apiKeys, limits, memory }, opts) {
+/** The DPoP table and its MET/MISS lines. */
+function printDpop(dpop, opts) {
+  const { table, notes, lines } = renderDpop(dpop, opts.markdown);
+  section(
+    'DPoP — jwt({ dpop }) per request, µs/op; paired A/B: A = cached bearer token, B = bound token + a fresh proof per call; beside it, one raw node:crypto verify and one memoryReplayStore().claim()',
+    { table, notes },
+    opts.markdown,
+  );
+  if (lines.length > 0) console.log('');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+function printMicro({ results, apiKeys, limits, dpop, memory }, opts) {
   for (const r of results) {
     section(
       `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
@@ -95,6 +110,7 @@ function printMicro({ results, apiKeys, limits, memory }, opts) {
     section('API keys — µs/op (median)', renderApiKeys(apiKeys, opts.markdown), opts.markdown);
   }
   if (limits) printLimits(limits, opts);
+  if (dpop) printDpop(dpop, opts);
   if (memory) {
     section(
       'Cache memory — heapUsed delta after gc',
@@ -137,8 +153,9 @@ async function micro(opts, log) {
   const results = await runMicro(pc, opts, log);
   const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
   const limits = opts.algorithms ? null : await runLimits(opts, log);
+  const dpop = opts.algorithms ? null : await runDpop(opts, log);
   const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
-  printMicro({ results, apiKeys, limits, memory }, opts);
+  printMicro({ results, apiKeys, limits, dpop, memory }, opts);
   const targets = await microTargets(results, apiKeys, log, { quick: opts.quick });
   printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
@@ -147,7 +164,7 @@ async function micro(opts, log) {
   const redis = opts.redis && !opts.algorithms ? await runRedis(pc, opts, log) : null;
   if (redis) printRedis(redis, opts);
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { results, apiKeys, limits, memory, targets, redis };
+  return { results, apiKeys, limits, dpop, memory, targets, redis };
 }
 
 /** `redis` mode: the Redis section alone. */
@@ -163,6 +180,13 @@ async function limitsOnly(opts, log) {
   const limits = await runLimits(opts, log);
   printLimits(limits, opts);
   return { limits };
+}
+
+/** `dpop` mode: the DPoP table alone. */
+async function dpopOnly(opts, log) {
+  const dpop = await runDpop(opts, log);
+  printDpop(dpop, opts);
+  return { dpop };
 }
 
 /** Print a run saved with --json again (say, as Markdown), without measuring anything. */
@@ -182,7 +206,10 @@ async function replay(opts) {
     if (saved.results) {
       printMicro(saved, opts);
       printTargets(saved.targets?.lines ?? []);
-    } else if (saved.limits) printLimits(saved.limits, opts);
+    } else {
+      if (saved.limits) printLimits(saved.limits, opts);
+      if (saved.dpop) printDpop(saved.dpop, opts);
+    }
     if (saved.redis) printRedis(saved.redis, opts);
   }
 }
@@ -192,7 +219,7 @@ async function main() {
   if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
-    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${opts.mode === 'redis' || opts.mode === 'limits' ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${['redis', 'limits', 'dpop'].includes(opts.mode) ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
   );
   for (const l of describeLines()) console.log(l);
   const loadAtStart = load();
@@ -205,6 +232,8 @@ async function main() {
     out = await redisOnly(opts, log);
   } else if (opts.mode === 'limits') {
     out = await limitsOnly(opts, log);
+  } else if (opts.mode === 'dpop') {
+    out = await dpopOnly(opts, log);
   } else {
     out = await micro(opts, log);
   }

@@ -88,8 +88,11 @@ function signature(keys, input) {
   }
 }
 
-/** One token with the claims an access token typically has; `n` makes `jti` (and so it) distinct. */
-export function mintToken(keys, n, nowSeconds = Math.floor(Date.now() / 1000)) {
+/**
+ * One token with the claims an access token typically has; `n` makes `jti` (and so it) distinct.
+ * `claims` are added (a DPoP-bound token's `cnf`).
+ */
+export function mintToken(keys, n, nowSeconds = Math.floor(Date.now() / 1000), claims = {}) {
   const header = { alg: keys.alg, typ: 'JWT' };
   if (keys.jwk) header.kid = keys.jwk.kid;
   const payload = {
@@ -100,6 +103,7 @@ export function mintToken(keys, n, nowSeconds = Math.floor(Date.now() / 1000)) {
     exp: nowSeconds + 3600,
     jti: `t-${n}-${randomBytes(6).toString('hex')}`,
     scope: 'orders:read orders:write',
+    ...claims,
   };
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${signature(keys, input)}`;

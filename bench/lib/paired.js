@@ -18,15 +18,24 @@ async function timeBatch(fn, n, isAsync) {
  * Compare `a` (the reference) with `b`. Resolves to the medians of: b/a per pair (`ratio`),
  * (b − a) per call (`diffNs`), and each side's ns per call. `yieldToLoop`: let the event loop
  * run (timers, sockets) between pairs, for functions that need it to stay in their steady state
- * (a Redis deny-list's replica is kept fresh by heartbeats the loop must receive).
+ * (a Redis deny-list's replica is kept fresh by heartbeats the loop must receive). `batch`: calls
+ * per batch instead of sizing it from `batchMs`, for a side that can only be called a known number
+ * of times (each DPoP proof is good once): then `a` runs 201 + pairs × batch times, and `b` too.
+ * `between(i)`: run (and awaited) after pair `i`, untimed, to time something else alongside, so
+ * that load from other processes reaches it as it reaches the pairs.
  */
-export async function paired(a, b, { pairs = 40, batchMs = 8, yieldToLoop = false } = {}) {
+export async function paired(
+  a,
+  b,
+  { pairs = 40, batchMs = 8, batch = undefined, yieldToLoop = false, between = undefined } = {},
+) {
   const aAsync = a() instanceof Promise;
   const bAsync = b() instanceof Promise;
   // Warm both, and size the batch so one side takes about `batchMs`.
   const probeA = (await timeBatch(a, 200, aAsync)) / 200;
   const probeB = (await timeBatch(b, 200, bAsync)) / 200;
-  const n = Math.max(8, Math.min(8192, Math.round((batchMs * 1e6) / Math.max(probeA, probeB))));
+  const n =
+    batch ?? Math.max(8, Math.min(8192, Math.round((batchMs * 1e6) / Math.max(probeA, probeB))));
   const ratios = [];
   const diffs = [];
   const as = [];
@@ -42,6 +51,7 @@ export async function paired(a, b, { pairs = 40, batchMs = 8, yieldToLoop = fals
       ta = await timeBatch(a, n, aAsync);
     }
     if (yieldToLoop) await new Promise((resolve) => setImmediate(resolve));
+    if (between !== undefined) await between(i);
     ratios.push(tb / ta);
     diffs.push((tb - ta) / n);
     as.push(ta / n);
