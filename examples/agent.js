@@ -1,17 +1,21 @@
 /**
- * An agent calling the example API with an OAuth 2.0 client-credentials token.
+ * An agent calling the example API with an OAuth 2.0 client-credentials token, through
+ * `@portcullis/client`:
  *
- * - gets a token on first use and caches it;
- * - refreshes it shortly before it expires (a tenth of its lifetime, at most 30 s, early);
- * - however many calls wait for a token, only one token request is in flight;
- * - on a 401 it drops the token it used, gets a new one and retries the call once.
+ * - `clientCredentials()` gets a token on first use and caches it; however many calls wait for a
+ *   token, only one token request is in flight; it refreshes the token 30 s before it expires;
+ * - `authFetch()` sends it with each call and, on a 401 `invalid_token` (revoked, keys rotated),
+ *   drops it, gets a new one and retries the call once.
  *
  * Run it against a running demo: `node examples/agent.js <base-url> <client-id> <client-secret>`.
  */
+
 import { pathToFileURL } from 'node:url';
+import { authFetch, clientCredentials } from '@portcullis/client';
 
 /**
- * Make an agent for `baseUrl` with the client's credentials.
+ * Make an agent for `baseUrl` with the client's credentials. `stats` counts its token requests
+ * and its retries after a refused token.
  *
  * @example
  * const agent = createAgent({ baseUrl, clientId, clientSecret, scope: 'billing:read' });
@@ -25,66 +29,35 @@ export function createAgent({
   now = Date.now,
   fetch = globalThis.fetch,
 }) {
-  let cached; // { token, refreshAt }
-  let pending; // the one token request in flight
   const stats = { tokenRequests: 0, retries: 0 };
+  const provider = clientCredentials({
+    tokenEndpoint: new URL('/oauth/token', baseUrl),
+    clientId,
+    clientSecret,
+    scope,
+    refreshSkew: 30,
+    now,
+    fetch: (url, init) => {
+      stats.tokenRequests += 1;
+      return fetch(url, init);
+    },
+  });
+  // authFetch() calls invalidate() once for a refused token, then retries the call once.
+  const counted = {
+    getHeaders: (request) => provider.getHeaders(request),
+    invalidate: (refused) => {
+      stats.retries += 1;
+      provider.invalidate(refused);
+    },
+  };
+  const call = authFetch(counted, fetch);
 
-  async function requestToken() {
-    stats.tokenRequests += 1;
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scope) form.set('scope', scope);
-    const basic = Buffer.from(
-      `${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`,
-    ).toString('base64');
-    const res = await fetch(new URL('/oauth/token', baseUrl), {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${basic}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: form,
-    });
-    const body = await res.json().catch(() => ({}));
-    if (!res.ok || typeof body.access_token !== 'string') {
-      // The error word only: never the secret, never the response's token.
-      throw new Error(`token request failed: ${res.status} ${body.error ?? 'unknown_error'}`);
-    }
-    const lifetime = Number(body.expires_in) > 0 ? Number(body.expires_in) * 1000 : 60_000;
-    const early = Math.min(30_000, lifetime / 10);
-    return { token: body.access_token, refreshAt: now() + lifetime - early };
-  }
-
-  /** The current token, fetching (once, however many callers wait) when none is fresh. */
-  async function token() {
-    if (cached && now() < cached.refreshAt) return cached.token;
-    pending ??= requestToken()
-      .then((fresh) => {
-        cached = fresh;
-        return fresh.token;
-      })
-      .finally(() => {
-        pending = undefined;
-      });
-    return pending;
-  }
-
-  async function call(path, init = {}) {
-    const send = (bearer) =>
-      fetch(new URL(path, baseUrl), {
-        ...init,
-        headers: { ...init.headers, authorization: `Bearer ${bearer}` },
-      });
-    const used = await token();
-    const res = await send(used);
-    if (res.status !== 401) return res;
-    // The token was refused (revoked, keys rotated): forget it unless another call already did.
-    if (cached?.token === used) cached = undefined;
-    stats.retries += 1;
-    await res.body?.cancel();
-    return send(await token());
-  }
-
-  return { fetch: call, token, stats };
+  return {
+    fetch: (path, init) => call(new URL(path, baseUrl).href, init),
+    /** The current access token (fetched if need be). */
+    token: () => provider.getAccessToken(),
+    stats,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -551,6 +551,7 @@ function writeTypeScriptApp(dir) {
   memoryDenyList,
   type Principal,
 } from '@portcullis/core';
+import { apiKeyAuth, authFetch, clientCredentials, type CredentialProvider, OAuthClientError } from '@portcullis/client';
 import * as expressAuth from '@portcullis/express';
 import * as honoAuth from '@portcullis/hono';
 import * as koaAuth from '@portcullis/koa';
@@ -609,6 +610,24 @@ export async function mcp(token: string): Promise<string> {
   const info: AuthInfo = await verifier.verifyAccessToken(token);
   const extra = info.extra as McpAuthExtra | undefined;
   return \`\${info.clientId} \${extra?.method} \${info.resource?.href}\`;
+}
+
+export async function agent(url: string): Promise<number> {
+  const provider: CredentialProvider = clientCredentials({
+    tokenEndpoint: url + '/token',
+    clientId: 'rc',
+    clientSecret: 'secret',
+    scope: ['read'],
+    dpop: true,
+  });
+  const api = authFetch(apiKeyAuth('rc_key', { header: 'x-api-key' }), fetch);
+  const res: Response = await api(url, { method: 'POST', body: new URLSearchParams({ a: '1' }) });
+  try {
+    await authFetch(provider)(new URL(url));
+  } catch (err) {
+    if (err instanceof OAuthClientError) return err.status ?? 0;
+  }
+  return res.status;
 }
 
 export async function fleet(url: string): Promise<RedisDenyList> {

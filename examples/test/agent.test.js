@@ -20,7 +20,9 @@ function fakeApi({ expiresIn = 300, refuse = () => false, tokenStatus = 200 } = 
     }
     const token = init.headers.authorization.slice('Bearer '.length);
     state.calls.push(token);
-    return new Response('{}', { status: refuse(token) ? 401 : 200 });
+    if (!refuse(token)) return new Response('{}');
+    const challenge = 'Bearer realm="agent-api", error="invalid_token"';
+    return new Response('{}', { status: 401, headers: { 'www-authenticate': challenge } });
   };
   return { fetch, state };
 }
