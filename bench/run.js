@@ -12,12 +12,13 @@ import { renderSummary } from './lib/summary.js';
 import { microTargets } from './lib/targets.js';
 import { renderMemory, runMemory } from './memory.js';
 import { renderApiKeys, runApiKeys } from './micro/api-key.js';
+import { renderClient, runClient } from './micro/client.js';
 import { renderDpop, runDpop } from './micro/dpop.js';
 import { renderLimits, runLimits } from './micro/limits.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 import { renderRedis, runRedis } from './redis/run-redis.js';
 
-const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits|dpop|--dpop]
+const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits|dpop|--dpop|client|--client]
                  [--quick] [--markdown] [--only=HS256,RS256,...] [--rounds=N] [--no-memory]
                  [--no-redis] [--quiet] [--json=FILE] [--from=FILE]`;
 
@@ -36,6 +37,7 @@ function parseArgs(argv) {
     else if (arg === 'redis' || arg === '--redis') opts.mode = 'redis';
     else if (arg === 'limits' || arg === '--limits') opts.mode = 'limits';
     else if (arg === 'dpop' || arg === '--dpop') opts.mode = 'dpop';
+    else if (arg === 'client' || arg === '--client') opts.mode = 'client';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
@@ -98,7 +100,19 @@ function printDpop(dpop, opts) {
   for (const l of lines) console.log(`  ${l}`);
 }
 
-function printMicro({ results, apiKeys, limits, dpop, memory }, opts) {
+/** The client table and its MET/MISS lines. */
+function printClient(clientRows, opts) {
+  const { table, notes, lines } = renderClient(clientRows, opts.markdown);
+  section(
+    '@portcullis/client — authFetch() per call with a cached credential, µs/op; paired A/B: a no-op fetch alone, then through authFetch()',
+    { table, notes },
+    opts.markdown,
+  );
+  if (lines.length > 0) console.log('');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+function printMicro({ results, apiKeys, limits, dpop, clientRows, memory }, opts) {
   for (const r of results) {
     section(
       `${r.alg} — µs/op (median); ×peer = ratio to the fastest peer, ×raw = ratio to raw node:crypto; first-seen cycles ${r.poolSize} distinct tokens`,
@@ -111,6 +125,7 @@ function printMicro({ results, apiKeys, limits, dpop, memory }, opts) {
   }
   if (limits) printLimits(limits, opts);
   if (dpop) printDpop(dpop, opts);
+  if (clientRows) printClient(clientRows, opts);
   if (memory) {
     section(
       'Cache memory — heapUsed delta after gc',
@@ -154,8 +169,9 @@ async function micro(opts, log) {
   const apiKeys = opts.algorithms ? null : await runApiKeys(pc, opts, log);
   const limits = opts.algorithms ? null : await runLimits(opts, log);
   const dpop = opts.algorithms ? null : await runDpop(opts, log);
+  const clientRows = opts.algorithms ? null : await runClient(opts, log);
   const memory = opts.memory && !opts.algorithms ? await runMemory(pc, opts, log) : null;
-  printMicro({ results, apiKeys, limits, dpop, memory }, opts);
+  printMicro({ results, apiKeys, limits, dpop, clientRows, memory }, opts);
   const targets = await microTargets(results, apiKeys, log, { quick: opts.quick });
   printTargets(targets.lines);
   for (const r of results) for (const row of r.rows) delete row.timed;
@@ -164,7 +180,7 @@ async function micro(opts, log) {
   const redis = opts.redis && !opts.algorithms ? await runRedis(pc, opts, log) : null;
   if (redis) printRedis(redis, opts);
   console.log(`\nmicro run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return { results, apiKeys, limits, dpop, memory, targets, redis };
+  return { results, apiKeys, limits, dpop, clientRows, memory, targets, redis };
 }
 
 /** `redis` mode: the Redis section alone. */
@@ -189,6 +205,13 @@ async function dpopOnly(opts, log) {
   return { dpop };
 }
 
+/** `client` mode: the client table alone. */
+async function clientOnly(opts, log) {
+  const clientRows = await runClient(opts, log);
+  printClient(clientRows, opts);
+  return { clientRows };
+}
+
 /** Print a run saved with --json again (say, as Markdown), without measuring anything. */
 async function replay(opts) {
   const saved = JSON.parse(readFileSync(opts.from, 'utf8'));
@@ -209,6 +232,7 @@ async function replay(opts) {
     } else {
       if (saved.limits) printLimits(saved.limits, opts);
       if (saved.dpop) printDpop(saved.dpop, opts);
+      if (saved.clientRows) printClient(saved.clientRows, opts);
     }
     if (saved.redis) printRedis(saved.redis, opts);
   }
@@ -219,7 +243,7 @@ async function main() {
   if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
-    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${['redis', 'limits', 'dpop'].includes(opts.mode) ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${['redis', 'limits', 'dpop', 'client'].includes(opts.mode) ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
   );
   for (const l of describeLines()) console.log(l);
   const loadAtStart = load();
@@ -234,6 +258,8 @@ async function main() {
     out = await limitsOnly(opts, log);
   } else if (opts.mode === 'dpop') {
     out = await dpopOnly(opts, log);
+  } else if (opts.mode === 'client') {
+    out = await clientOnly(opts, log);
   } else {
     out = await micro(opts, log);
   }
