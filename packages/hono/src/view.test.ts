@@ -43,3 +43,15 @@ describe('requestView', () => {
     expect(await seen({ incoming: {} }, { authorization: 'Bearer a.b.c' })).toBe('Bearer a.b.c');
   });
 });
+
+describe('requestView method and target', () => {
+  it('gives the method and the path with its query, for a DPoP proof, on the Fetch path', async () => {
+    const probe = new Hono();
+    probe.post('/orders/:id', (c) => {
+      const view = requestView(c);
+      return c.json({ method: view.method, url: view.url });
+    });
+    const res = await probe.request('/orders/7?expand=items', { method: 'POST' });
+    expect(await res.json()).toEqual({ method: 'POST', url: '/orders/7?expand=items' });
+  });
+});
