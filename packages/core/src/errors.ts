@@ -127,3 +127,21 @@ export function serverError(code: AuthErrorCode, cause?: unknown): AuthError {
     cause,
   });
 }
+
+/**
+ * The 500 of a guard (`requireScope()`, `requireActor()`, `requireToolScopes()`, `rateLimit()`,
+ * `budget()`) on a request no `authenticate()` handled: a programming error, never a 200.
+ *
+ * @example
+ * ```ts
+ * if (state === undefined) return notAuthenticated('requireScope()');
+ * ```
+ */
+export function notAuthenticated(guard: string): AuthError {
+  return serverError(
+    AuthErrorCodes.NOT_AUTHENTICATED,
+    new Error(
+      `${guard} ran on a request that authenticate() did not handle; mount authenticate() first`,
+    ),
+  );
+}

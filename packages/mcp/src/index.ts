@@ -13,7 +13,7 @@ import {
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type AuthError, type Authenticator, isAuthError, type Principal } from '@portcullis/core';
-import { checkOptions, type RequestView } from '@portcullis/core/adapter';
+import { checkHttpsUrl, checkOptions, type RequestView } from '@portcullis/core/adapter';
 
 /**
  * Options of {@link mcpTokenVerifier}.
@@ -43,28 +43,7 @@ export interface McpAuthExtra {
   tenant?: string;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-const PRINTABLE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const INTERNAL = 'Authentication failed on the server';
-
-function checkResource(where: string, value: unknown): URL {
-  let url: URL | undefined;
-  if (typeof value === 'string' && PRINTABLE.test(value)) {
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-  }
-  const secure =
-    url?.protocol === 'https:' || (url?.protocol === 'http:' && LOOPBACK.test(url.hostname));
-  if (url === undefined || !secure || (value as string).includes('#')) {
-    throw new TypeError(
-      `${where}: \`resource\` must be an absolute https: URL (http: only on localhost) without a fragment`,
-    );
-  }
-  return url;
-}
 
 /** The SDK error `requireBearerAuth()` answers as Portcullis would: 400, 401, 403, else 500. */
 function toSdkError(err: unknown): OAuthError {
@@ -105,7 +84,11 @@ export function toAuthInfo(
   if (typeof options.token !== 'string') {
     throw new TypeError('toAuthInfo(): `token` must be the bearer token, a string');
   }
-  return authInfoOf(options.token, principal, checkResource('toAuthInfo()', options.resource));
+  return authInfoOf(
+    options.token,
+    principal,
+    checkHttpsUrl('toAuthInfo(): `resource`', options.resource),
+  );
 }
 
 function authInfoOf(token: string, principal: Principal, resource: URL): AuthInfo {
@@ -166,7 +149,7 @@ export function mcpTokenVerifier(
     throw new TypeError('mcpTokenVerifier(): needs an options object: { resource }');
   }
   checkOptions('mcpTokenVerifier()', options, ['resource']);
-  const resource = checkResource('mcpTokenVerifier()', options.resource);
+  const resource = checkHttpsUrl('mcpTokenVerifier(): `resource`', options.resource);
 
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {

@@ -4,10 +4,10 @@
 import { type ActorRule, actorRule } from '../actors.js';
 import type { AuthError } from '../auth-error.js';
 import { AuthErrorCodes } from '../error-codes.js';
-import { actorNotAllowed, noCredentials, serverError } from '../errors.js';
+import { actorNotAllowed, noCredentials, notAuthenticated, serverError } from '../errors.js';
 import { reportTo } from '../lib/audit.js';
 import { actorDeniedEvent } from '../lib/events.js';
-import { policyOf, withResourceMetadata } from '../resource/policy.js';
+import { challengeFor } from '../resource/policy.js';
 import type { Actor } from '../types.js';
 import type { AuthState } from './types.js';
 
@@ -43,18 +43,9 @@ export function actorGuard(
   const allows = actorRule(rule, 'requireActor()');
   return (state) => {
     if (state === undefined) {
-      return serverError(
-        AuthErrorCodes.NOT_AUTHENTICATED,
-        new Error(
-          'requireActor() ran on a request that authenticate() did not handle; mount authenticate() first',
-        ),
-      );
+      return notAuthenticated('requireActor()');
     }
-    const policy = policyOf(state.authenticator);
-    const challenge = (err: AuthError) =>
-      policy?.resourceMetadata === undefined
-        ? err
-        : withResourceMetadata(err, state.realm, policy.resourceMetadata);
+    const challenge = (err: AuthError) => challengeFor(state, err);
     const principal = state.principal;
     if (principal === null) return challenge(noCredentials(state.realm));
     const actor = principal.actor;

@@ -23,6 +23,7 @@ export { revocationExpiry } from '../jwt/deny-list.js';
 export type { Awaitable } from '../lib/awaitable.js';
 export { isPromiseLike } from '../lib/awaitable.js';
 export { checkOptions } from '../lib/options.js';
+export { checkHttpsUrl } from '../lib/url.js';
 export { budgetAfter, gcra, periodAt } from '../limits/gcra.js';
 export type { LimitAnswer } from '../limits/policy.js';
 export { budgeter, rateLimited, rateLimiter } from '../limits/policy.js';

@@ -1,8 +1,7 @@
 import type { AuthError } from '../auth-error.js';
-import { AuthErrorCodes } from '../error-codes.js';
-import { insufficientScope, noCredentials, serverError } from '../errors.js';
+import { insufficientScope, noCredentials, notAuthenticated } from '../errors.js';
 import { reportDenied } from '../lib/audit.js';
-import { policyOf, withResourceMetadata } from '../resource/policy.js';
+import { challengeFor, policyOf } from '../resource/policy.js';
 import { hasScopes } from '../scopes.js';
 import type { AuthState } from './types.js';
 
@@ -44,21 +43,12 @@ export function scopeGuard(
   const scopes = Object.freeze([...required]);
   return (state) => {
     if (state === undefined) {
-      return serverError(
-        AuthErrorCodes.NOT_AUTHENTICATED,
-        new Error(
-          `${name}() ran on a request that authenticate() did not handle; mount authenticate() first`,
-        ),
-      );
+      return notAuthenticated(`${name}()`);
     }
-    const policy = policyOf(state.authenticator);
-    const challenge = (err: AuthError) =>
-      policy?.resourceMetadata === undefined
-        ? err
-        : withResourceMetadata(err, state.realm, policy.resourceMetadata, scopes);
-    if (state.principal === null) return challenge(noCredentials(state.realm));
-    if (hasScopes(state.principal, scopes, mode, policy?.implies)) return undefined;
+    if (state.principal === null) return challengeFor(state, noCredentials(state.realm), scopes);
+    const implies = policyOf(state.authenticator)?.implies;
+    if (hasScopes(state.principal, scopes, mode, implies)) return undefined;
     reportDenied(state.authenticator, state.principal, scopes);
-    return challenge(insufficientScope(scopes, state.realm));
+    return challengeFor(state, insufficientScope(scopes, state.realm), scopes);
   };
 }

@@ -3,6 +3,7 @@
 import type { AuthEvent, Authenticator, Principal } from '../types.js';
 import { isPromiseLike } from './awaitable.js';
 import { deniedEvent, type EventInit } from './events.js';
+import { portcullisWarning } from './warning.js';
 
 /**
  * Hands one event to the user's `onEvent`; never throws, never leaves a rejection unhandled.
@@ -32,13 +33,7 @@ function warn(how: 'threw' | 'rejected', err: unknown): void {
       `The onEvent audit hook ${how} (${nameOf(err)}). The answer was not changed, ` +
       'but audit events may be missing. Reported once per authenticator; the error message is ' +
       'not shown, as it may quote the event.';
-    // Core reads no Node module: `process.emitWarning` where the runtime has it, else the console.
-    const proc = (globalThis as { process?: { emitWarning?: unknown } }).process;
-    if (typeof proc?.emitWarning === 'function') {
-      proc.emitWarning(message, { type: 'PortcullisWarning', code: 'PORTCULLIS_ON_EVENT_FAILED' });
-    } else {
-      console.warn(`PortcullisWarning: ${message}`);
-    }
+    portcullisWarning(message, 'PORTCULLIS_ON_EVENT_FAILED');
   } catch {
     // Nowhere left to report it; auditing still cannot change an answer.
   }

@@ -4,7 +4,7 @@
 import type { AuthState } from '../adapter/types.js';
 import { AuthError } from '../auth-error.js';
 import { AuthErrorCodes } from '../error-codes.js';
-import { serverError } from '../errors.js';
+import { notAuthenticated, serverError } from '../errors.js';
 import { reportTo } from '../lib/audit.js';
 import { type Awaitable, isPromiseLike } from '../lib/awaitable.js';
 import { withDeadline } from '../lib/deadline.js';
@@ -260,16 +260,8 @@ function programmingError(where: string, message: string, cause?: unknown): Limi
   };
 }
 
-function notAuthenticated(where: string): LimitAnswer {
-  return {
-    headers: [],
-    error: serverError(
-      AuthErrorCodes.NOT_AUTHENTICATED,
-      new Error(
-        `${where} ran on a request that authenticate() did not handle; mount authenticate() first`,
-      ),
-    ),
-  };
+function unauthenticated(where: string): LimitAnswer {
+  return { headers: [], error: notAuthenticated(where) };
 }
 
 /** A store's answer, bounded in time: a store that never answers must not hang a request. */
@@ -375,7 +367,7 @@ export function rateLimiter(
   }
 
   return (state) => {
-    if (state === undefined) return notAuthenticated(where);
+    if (state === undefined) return unauthenticated(where);
     const principal = state.principal;
     let units: number | null;
     let take: number;
@@ -495,7 +487,7 @@ export function budgeter(
   }
 
   return (state) => {
-    if (state === undefined) return notAuthenticated(where);
+    if (state === undefined) return unauthenticated(where);
     const principal = state.principal;
     let units: number | null;
     let storeKey: string;

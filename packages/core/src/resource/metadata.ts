@@ -3,6 +3,7 @@
 // does not name the resource, a `resourceMetadata` URL that is not this document's).
 import { checkOptions } from '../lib/options.js';
 import { checkHttpsUrl } from '../lib/url.js';
+import { portcullisWarning } from '../lib/warning.js';
 import type { Authenticator } from '../types.js';
 import { policyOf } from './policy.js';
 
@@ -71,15 +72,6 @@ export interface ServedMetadata {
 
 function fail(where: string, message: string): never {
   throw new TypeError(`${where}: ${message}`);
-}
-
-function warn(message: string): void {
-  const proc = (globalThis as { process?: { emitWarning?: unknown } }).process;
-  if (typeof proc?.emitWarning === 'function') {
-    proc.emitWarning(message, { type: 'PortcullisWarning', code: 'PORTCULLIS_AUDIENCE_MISMATCH' });
-  } else {
-    console.warn(`PortcullisWarning: ${message}`);
-  }
 }
 
 /**
@@ -199,7 +191,7 @@ function checkAuthenticator(
   for (const audiences of policy?.audiences ?? []) {
     if (audiences.includes(resource)) continue;
     const message = `${where}: a jwt() method's \`audience\` (${audiences.join(', ')}) does not include \`resource\` ${resource}: tokens issued for this resource would be refused, and tokens for other audiences accepted`;
-    if (allowAudienceMismatch === true) warn(message);
+    if (allowAudienceMismatch === true) portcullisWarning(message, 'PORTCULLIS_AUDIENCE_MISMATCH');
     else
       throw new TypeError(
         `${message}. Add it to \`audience\`, or pass \`allowAudienceMismatch: true\` if this is deliberate`,

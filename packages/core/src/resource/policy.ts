@@ -102,3 +102,21 @@ export function withResourceMetadata(
   });
   return err;
 }
+
+/**
+ * A guard's error with the challenge its authenticator asks for: {@link withResourceMetadata}
+ * when the authenticator recorded in `state` has `resourceMetadata`, else the error as it is.
+ *
+ * @example
+ * ```ts
+ * return challengeFor(state, insufficientScope(scopes, state.realm), scopes);
+ * ```
+ */
+export function challengeFor(
+  state: { realm: string; authenticator?: Authenticator | undefined },
+  err: AuthError,
+  scopes?: readonly string[],
+): AuthError {
+  const url = policyOf(state.authenticator)?.resourceMetadata;
+  return url === undefined ? err : withResourceMetadata(err, state.realm, url, scopes);
+}

@@ -8,12 +8,12 @@ import { scopeGuard } from '../adapter/scope-guard.js';
 import type { AuthState } from '../adapter/types.js';
 import { AuthError } from '../auth-error.js';
 import { AuthErrorCodes } from '../error-codes.js';
-import { invalidRequest, noCredentials, serverError } from '../errors.js';
+import { invalidRequest, noCredentials, notAuthenticated } from '../errors.js';
 import { reportDenied } from '../lib/audit.js';
 import { checkOptions } from '../lib/options.js';
 import { headerValues, type RequestView } from '../request.js';
 import type { Principal } from '../types.js';
-import { policyOf, withResourceMetadata } from './policy.js';
+import { challengeFor } from './policy.js';
 
 /**
  * Options of every adapter's `requireToolScopes()`.
@@ -101,7 +101,7 @@ export function toolScopeGuard(
     other === 'deny'
       ? (state) =>
           state.principal === null
-            ? challenged(state, noCredentials(state.realm))
+            ? challengeFor(state, noCredentials(state.realm))
             : denyUnknown(state as AuthState & { principal: Principal })
       : other.length === 0
         ? undefined
@@ -109,7 +109,7 @@ export function toolScopeGuard(
 
   function denyUnknown(state: AuthState & { principal: Principal }): AuthError {
     reportDenied(state.authenticator, state.principal, []);
-    return challenged(
+    return challengeFor(
       state,
       new AuthError({
         status: 403,
@@ -121,13 +121,8 @@ export function toolScopeGuard(
     );
   }
 
-  function challenged(state: AuthState, err: AuthError): AuthError {
-    const url = policyOf(state.authenticator)?.resourceMetadata;
-    return url === undefined ? err : withResourceMetadata(err, state.realm, url);
-  }
-
   function refuse(state: AuthState, description: string): AuthError {
-    return challenged(
+    return challengeFor(
       state,
       invalidRequest(AuthErrorCodes.MALFORMED_REQUEST, description, state.realm),
     );
@@ -135,12 +130,7 @@ export function toolScopeGuard(
 
   return (state, method, request) => {
     if (state === undefined) {
-      return serverError(
-        AuthErrorCodes.NOT_AUTHENTICATED,
-        new Error(
-          `${where} ran on a request that authenticate() did not handle; mount authenticate() first`,
-        ),
-      );
+      return notAuthenticated(where);
     }
     if (method.toUpperCase() !== 'POST') return undefined;
     const version = headerValues(request, 'mcp-protocol-version');
