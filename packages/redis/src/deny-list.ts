@@ -129,7 +129,6 @@ export async function redisDenyList(options: RedisDenyListOptions): Promise<Redi
       if (entry !== undefined) remember(entry[0], entry[1]);
     },
     async resync() {
-      const from = Number((await redis.call(feed.names.counter, ['GET', feed.names.counter])) ?? 0);
       let cursor = '0';
       do {
         const reply = (await redis.call(index, ['ZSCAN', index, cursor, 'COUNT', '1000'])) as [
@@ -140,7 +139,6 @@ export async function redisDenyList(options: RedisDenyListOptions): Promise<Redi
         const items = reply[1];
         for (let i = 0; i + 1 < items.length; i += 2) remember(items[i]!, Number(items[i + 1]));
       } while (cursor !== '0');
-      return from;
     },
   });
   await feed.start(connectTimeout(FACTORY, options.connectTimeout), FACTORY);

@@ -12,8 +12,8 @@
 // Anything else (a gap in the numbers, a heartbeat ahead of what was heard, a counter that went
 // back because Redis lost its data, a reconnecting subscriber) means messages may be lost: the
 // feed stops confirming, and the next heartbeat that arrives (proof the subscription is live
-// again) starts a resync. The owner's `resync()` reads the state again and answers the counter
-// value it read first; numbers heard meanwhile must continue from it.
+// again) starts a resync: the feed reads the counter, then the owner's `resync()` reads the state
+// again; numbers heard meanwhile must continue from that counter value.
 import { randomUUID } from 'node:crypto';
 import type { Commander, Subscriber } from './client.js';
 import { Script } from './client.js';
@@ -67,8 +67,8 @@ export interface FeedOptions {
   staleAfter: number;
   /** Apply one message's body: always, whatever the feed's state. */
   apply(body: string): void;
-  /** Read the whole state again; resolve with the counter value read before it. */
-  resync(): Promise<number>;
+  /** Read the whole state again (the feed has just read the counter). */
+  resync(): void | Promise<void>;
   /** Messages may have been lost (called at once, before any resync). */
   lost?(): void;
 }
@@ -252,7 +252,9 @@ export class Feed {
     this.#pending = [];
     let from: number;
     try {
-      from = await this.#o.resync();
+      const { counter } = this.#names;
+      from = Number((await this.#o.redis.call(counter, ['GET', counter])) ?? 0);
+      await this.#o.resync();
     } catch {
       this.#pending = undefined;
       return; // Redis could not answer: the next heartbeat that comes through tries again.

@@ -83,12 +83,8 @@ export async function redisInvalidation(
     apply(hash) {
       for (const target of targets) target.drop(hash);
     },
-    async resync() {
-      const from = Number((await redis.call(feed.names.counter, ['GET', feed.names.counter])) ?? 0);
-      // Whatever was missed is gone with the rest.
-      dropAll();
-      return from;
-    },
+    // Whatever was missed is gone with the rest.
+    resync: dropAll,
     lost: dropAll,
   });
   await feed.start(connectTimeout(FACTORY, options.connectTimeout), FACTORY);
