@@ -45,6 +45,80 @@ export function fromFetchHeaders(headers: Headers): RequestView {
   return { header: (name) => headers.get(name) };
 }
 
+// A class, not an object literal with getters: V8 builds a literal's accessors anew for each
+// request (about 1 µs measured on Node 20); a class keeps them on its prototype.
+class FetchRequestView implements RequestView {
+  readonly #request: Request;
+  readonly #headers: Headers;
+
+  constructor(request: Request) {
+    this.#request = request;
+    this.#headers = request.headers;
+  }
+
+  header(name: string): string | null {
+    return this.#headers.get(name);
+  }
+
+  get method(): string {
+    return this.#request.method;
+  }
+
+  get url(): string {
+    const url = new URL(this.#request.url);
+    return url.pathname + url.search;
+  }
+}
+
+// @hono/node-server builds each request's `Request` lazily from Node's IncomingMessage, and keeps
+// that message under a symbol of its own (`Symbol('incomingKey')`, not exported), passing it to
+// the handler as `env.incoming`. The symbol is found once by its description and remembered; a
+// `Request` that does not hold the very message in `env.incoming` was built by someone else, and
+// its own headers decide.
+let incomingKey: symbol | undefined;
+
+function builtFrom(request: Request, incoming: object): boolean {
+  const held = request as unknown as Record<symbol, unknown>;
+  if (incomingKey !== undefined && held[incomingKey] === incoming) return true;
+  for (const key of Object.getOwnPropertySymbols(request)) {
+    if (key.description === 'incomingKey' && held[key] === incoming) {
+      incomingKey = key;
+      return true;
+    }
+  }
+  return false;
+}
+
+function incomingBehind(request: Request, env: unknown): NodeRequestLike | undefined {
+  if (typeof env !== 'object' || env === null) return undefined;
+  const incoming = (env as { incoming?: { rawHeaders?: unknown } }).incoming;
+  return Array.isArray(incoming?.rawHeaders) && builtFrom(request, incoming)
+    ? (incoming as NodeRequestLike)
+    : undefined;
+}
+
+/**
+ * A request view over a Fetch API `Request` (Hono, Bun, Deno, Workers, Next.js): its headers, as
+ * {@link fromFetchHeaders} reads them, and its method and target (path and query, for a DPoP
+ * proof's `htm` and `htu`), read only when a proof is checked.
+ *
+ * Pass the handler's second argument as `env`: on `@hono/node-server` it holds Node's own message
+ * (`env.incoming`), and when `request` is the very `Request` built from it, the view reads that
+ * message's header lines instead ({@link fromNodeRequest}): they keep a repeated header apart, and
+ * reading them does not build a Fetch `Headers` (about 10 µs a request). A `Request` made
+ * in-process and passed on with the same `env` is read from its own headers.
+ *
+ * @example
+ * ```ts
+ * const handler = async (request: Request, env?: unknown) =>
+ *   (await authenticator.authenticate(fromFetchRequest(request, env))) ? ok() : denied();
+ * ```
+ */
+export function fromFetchRequest(request: Request, env?: unknown): RequestView {
+  const incoming = incomingBehind(request, env);
+  return incoming === undefined ? new FetchRequestView(request) : fromNodeRequest(incoming);
+}
+
 /**
  * What {@link fromNodeRequest} reads of a Node request: its raw header lines.
  *

@@ -29,7 +29,13 @@ export type { LimitAnswer } from '../limits/policy.js';
 export { budgeter, rateLimited, rateLimiter } from '../limits/policy.js';
 export { checkClaim } from '../replay/memory.js';
 export type { NodeRequestLike, RequestView } from '../request.js';
-export { fromFetchHeaders, fromNodeHeaders, fromNodeRequest, headerValues } from '../request.js';
+export {
+  fromFetchHeaders,
+  fromFetchRequest,
+  fromNodeHeaders,
+  fromNodeRequest,
+  headerValues,
+} from '../request.js';
 export type { ServedMetadata } from '../resource/metadata.js';
 export { protectedResourceMetadata } from '../resource/metadata.js';
 export { toolScopeGuard } from '../resource/tool-scopes.js';
