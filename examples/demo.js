@@ -1,9 +1,9 @@
 /**
  * `pnpm demo`: start the example API (Express by default) with a fresh in-memory store, print an
  * API key, an OAuth client and curl lines to try, and serve until Ctrl-C.
- * `pnpm demo --check`: run that tour against live servers for Express, Koa and Hono (or the one
- * named with --framework), print each request and its status, exit 1 on any mismatch; then, when
- * a Redis answers, the fleet tour on two instances; and the MCP tour (mcp/server.js).
+ * `pnpm demo --check`: run that tour against live servers for Express, Koa, Hono and Fastify (or
+ * the one named with --framework), print each request and its status, exit 1 on any mismatch;
+ * then, when a Redis answers, the fleet tour on two instances; and the MCP tour (mcp/server.js).
  * `pnpm demo --instances N [--check]`: N instances sharing revocation through Redis (fleet.js).
  */
 
@@ -24,18 +24,21 @@ const FRAMEWORKS = {
   express: async () => (await import('./express.js')).startExpress,
   koa: async () => (await import('./koa.js')).startKoa,
   hono: async () => (await import('./hono.js')).startHono,
+  fastify: async () => (await import('./fastify.js')).startFastify,
+  fetch: async () => (await import('./fetch.js')).startFetch,
 };
 
 const MAX_INSTANCES = 5;
 
-const USAGE = `usage: pnpm demo [--framework express|koa|hono] [--port N] [--check]
+const USAGE = `usage: pnpm demo [--framework express|koa|hono|fastify|fetch] [--port N] [--check]
        pnpm demo --instances N [--redis URL] [--port N] [--check]
 
   (no flags)   serve the Express example on 127.0.0.1 and print what to try
-  --framework  koa or hono instead of express
+  --framework  koa, hono, fastify or fetch (a fetch handler, on @hono/node-server) instead of
+               express
   --port       listen on this port (default: a free one; with --instances, the first of N)
   --check      run the whole tour against live servers, print a table, exit 1 on a mismatch
-               (all three frameworks unless --framework is given, then the fleet tour on two
+               (every framework unless --framework is given, then the fleet tour on two
                instances when a Redis answers, and the MCP server's tour)
   --instances  run N (2–${MAX_INSTANCES}) instances sharing revocation through Redis
   --redis      the Redis to share (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`;

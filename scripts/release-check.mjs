@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `pnpm release:check`: is what we would publish usable? It builds, packs every public package with
 // pnpm (as `changeset publish` would), inspects each tarball, then installs the tarballs with npm into
-// fresh apps outside the repository and runs them: an Express, a Koa and a Hono server through
-// `import` and through `require()` (require(esm), Node >= 20.19), and a TypeScript file importing
-// every package, type-checked with node16, nodenext and bundler resolution by the repository's tsc.
+// fresh apps outside the repository and runs them: an Express, a Koa, a Hono, a Fastify 5 and a
+// Fastify 4 server, and a @portcullis/fetch handler called with a Request, through `import` and
+// through `require()` (require(esm), Node >= 20.19), and a TypeScript file importing every
+// package, type-checked with node16, nodenext and bundler resolution by the repository's tsc (and
+// `request.auth` against Fastify 4's own types).
 // One line per check, a summary, exit code 1 on any failure. `--keep` keeps the temporary apps.
 
 import { spawn } from 'node:child_process';
@@ -143,6 +145,8 @@ const suiteDeps = readJson(join(root, 'test', 'package.json')).devDependencies;
 const packageDeps = Object.assign({}, ...packages.map(({ manifest }) => manifest.devDependencies));
 /** The range the test suite (or the root, or a package) uses for `name`, as `name@range` for npm. */
 function registrySpec(name) {
+  // `[name, alias]`: install the range the suite uses for `alias` (`fastify4`) under `name`.
+  if (Array.isArray(name)) return `${name[0]}@${registrySpec(name[1]).slice(name[1].length + 1)}`;
   let spec = suiteDeps[name] ?? rootManifest.devDependencies[name] ?? packageDeps[name];
   if (spec === undefined)
     throw new Error(`neither test/package.json, package.json nor a package's has ${name}`);
@@ -334,10 +338,11 @@ async function main() {
       apiKey({ prefix: 'rc', lookup: (presented) => (presented === hash ? record : null) }),
     ],
   });
-  const { url, close } = await serve(authenticator);
+  const { url, close, get: own } = await serve(authenticator);
   const problems = [];
   const expect = (what, ok) => ok || problems.push(what);
-  const get = (headers) => fetch(url + '/me', { headers });
+  // A server is asked over HTTP; a fetch handler (no server) is called with a Request.
+  const get = own ?? ((headers) => fetch(url + '/me', { headers }));
   try {
     let res = await get({});
     const challenge = res.headers.get('www-authenticate');
@@ -376,6 +381,19 @@ main().then(
 );
 `;
 
+// The Fastify app: the plugin declares request.auth, the hooks guard the route.
+const FASTIFY_SERVE = `async function serve(authenticator) {
+  const app = Fastify();
+  await app.register(portcullis);
+  app.get(
+    '/me',
+    { onRequest: authenticate(authenticator), preHandler: requireScope('read') },
+    async (request) => ({ method: request.auth.method, subject: request.auth.subject }),
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: 'http://127.0.0.1:' + app.server.address().port, close: () => app.close() };
+}`;
+
 const frameworks = {
   express: {
     registry: ['express'],
@@ -403,6 +421,22 @@ const frameworks = {
   return listen(app.callback());
 }`,
   },
+  fastify: {
+    registry: ['fastify'],
+    names: 'authenticate, portcullis, requireScope',
+    esm: `import Fastify from 'fastify';`,
+    cjs: `const Fastify = require('fastify');`,
+    serve: FASTIFY_SERVE,
+  },
+  // The same app on Fastify 4, installed as `fastify` (the peer dependency's name).
+  fastify4: {
+    adapter: 'fastify',
+    registry: [['fastify', 'fastify4'], '@types/node'],
+    names: 'authenticate, portcullis, requireScope',
+    esm: `import Fastify from 'fastify';`,
+    cjs: `const Fastify = require('fastify');`,
+    serve: FASTIFY_SERVE,
+  },
   hono: {
     registry: ['hono', '@hono/node-server'],
     esm: `import { serve as serveNode } from '@hono/node-server';\nimport { Hono } from 'hono';`,
@@ -419,18 +453,34 @@ const frameworks = {
   });
 }`,
   },
+  // No framework and no server: the withAuth() handler is called with a Request, as Bun, Deno,
+  // Workers and Next.js call it.
+  fetch: {
+    registry: [],
+    names: 'withAuth',
+    esm: '',
+    cjs: '',
+    serve: `function serve(authenticator) {
+  const me = withAuth(
+    (request, { auth }) => Response.json({ method: auth.method, subject: auth.subject }),
+    { authenticator, scopes: ['read'] },
+  );
+  const get = (headers) => me(new Request('https://api.example.test/me', { headers }));
+  return { get, close: async () => {} };
+}`,
+  },
 };
 
 function appSource(framework, format) {
-  const adapter = `@portcullis/${framework}`;
-  const { esm, cjs, serve } = frameworks[framework];
+  const adapter = `@portcullis/${frameworks[framework].adapter ?? framework}`;
+  const { esm, cjs, serve, names = 'authenticate, requireScope' } = frameworks[framework];
   const header =
     format === 'esm'
       ? `import { createServer } from 'node:http';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiKey, createAuthenticator, generateApiKey, jwt } from '@portcullis/core';
-import { authenticate, requireScope } from '${adapter}';
+import { ${names} } from '${adapter}';
 import { createTestIssuer, tamper } from '@portcullis/testing';
 ${esm}
 const here = dirname(fileURLToPath(import.meta.url));
@@ -439,7 +489,7 @@ const resolveFrom = (name) => fileURLToPath(import.meta.resolve(name));`
 const { createServer } = require('node:http');
 const { join, sep } = require('node:path');
 const { apiKey, createAuthenticator, generateApiKey, jwt } = require('@portcullis/core');
-const { authenticate, requireScope } = require('${adapter}');
+const { ${names} } = require('${adapter}');
 const { createTestIssuer, tamper } = require('@portcullis/testing');
 ${cjs}
 const here = __dirname;
@@ -481,16 +531,18 @@ await check('npm install the tarballs into fresh apps', async () => {
   if (tarballs.size !== packages.length) throw new Error('not every package was packed');
   for (const { framework, dir } of apps) {
     const deps = Object.fromEntries(
-      ['@portcullis/core', `@portcullis/${framework}`, '@portcullis/testing'].map((n) => [
-        n,
-        fileSpec(n),
-      ]),
+      [
+        '@portcullis/core',
+        `@portcullis/${frameworks[framework].adapter ?? framework}`,
+        '@portcullis/testing',
+      ].map((n) => [n, fileSpec(n)]),
     );
     writeApp(dir, deps);
     writeFileSync(join(dir, 'app.mjs'), appSource(framework, 'esm'));
     writeFileSync(join(dir, 'app.cjs'), appSource(framework, 'cjs'));
     installs.set(framework, install(dir, frameworks[framework].registry));
   }
+  writeFastify4TypeScript(join(work, 'fastify4'));
   writeApp(
     typesDir,
     Object.fromEntries(packages.map(({ manifest: m }) => [m.name, fileSpec(m.name)])),
@@ -507,6 +559,7 @@ await check('npm install the tarballs into fresh apps', async () => {
       'koa',
       '@koa/router',
       'hono',
+      'fastify',
       '@types/express',
       '@types/koa',
       '@types/node',
@@ -535,6 +588,49 @@ for (const { framework, dir } of apps) {
   }
 }
 
+/** In the Fastify 4 app: a file that uses request.auth, for tsc against Fastify 4's types. */
+function writeFastify4TypeScript(dir) {
+  writeFileSync(
+    join(dir, 'types.mts'),
+    `import { type Budget, createAuthenticator, jwt, type Principal } from '@portcullis/core';
+import portcullis, { authenticate, requireScope } from '@portcullis/fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
+
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const auth: Exactly<FastifyRequest['auth'], Principal | null | undefined> = true;
+export const budget: Exactly<FastifyRequest['budget'], Budget | null | undefined> = true;
+
+export async function build() {
+  const authenticator = createAuthenticator({
+    methods: [jwt({ algorithms: ['RS256'], issuer: 'https://id.example.com', audience: 'api', jwks: 'https://id.example.com/jwks' })],
+  });
+  const app = Fastify();
+  await app.register(portcullis, { authenticator });
+  app.get('/me', { onRequest: app.authenticate, preHandler: requireScope('read') }, async (request) => {
+    const who: Principal | null | undefined = request.auth;
+    return { subject: who?.subject ?? null };
+  });
+  app.addHook('onRequest', authenticate(authenticator, { optional: true }));
+  return app;
+}
+`,
+  );
+  const compilerOptions = {
+    target: 'es2022',
+    lib: ['es2023'],
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+  };
+  writeFileSync(
+    join(dir, 'tsconfig.types.json'),
+    `${JSON.stringify({ compilerOptions, files: ['types.mts'] }, null, 2)}\n`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // TypeScript: one file that uses every package, checked under three resolution modes.
 
@@ -553,6 +649,8 @@ function writeTypeScriptApp(dir) {
 } from '@portcullis/core';
 import { apiKeyAuth, authFetch, clientCredentials, type CredentialProvider, OAuthClientError } from '@portcullis/client';
 import * as expressAuth from '@portcullis/express';
+import portcullis, * as fastifyAuth from '@portcullis/fastify';
+import * as fetchAuth from '@portcullis/fetch';
 import * as honoAuth from '@portcullis/hono';
 import * as koaAuth from '@portcullis/koa';
 import { type McpAuthExtra, mcpTokenVerifier } from '@portcullis/mcp';
@@ -563,6 +661,7 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createClient, createCluster } from 'redis';
 import express from 'express';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 
@@ -599,7 +698,30 @@ export async function build(): Promise<unknown[]> {
     const who: Principal | undefined = c.var.auth;
     return c.json({ subject: who?.subject ?? null });
   });
-  return [e, k, h, key, token, code];
+  const f = fetchAuth.withAuth(
+    (request: Request, { auth }, env: { region: string }) =>
+      Response.json({ subject: auth.subject, url: request.url, region: env.region }),
+    { authenticator, scopes: ['read'], rateLimit: { limit: 10, window: 60 } },
+  );
+  const open = fetchAuth.withAuth(
+    (_request, { auth }) => new Response(auth?.subject ?? 'anonymous'),
+    { authenticator, optional: true },
+  );
+  const metadata = fetchAuth.protectedResource({
+    resource: 'https://api.example.com',
+    authorizationServers: ['https://auth.example.com'],
+  });
+  const request = new Request('https://api.example.com/me', { headers: { 'x-api-key': key } });
+  const answered: Response = metadata(request) ?? (await f(request, { region: 'eu' }));
+  const anonymous: Promise<Response> = open(request);
+  const fa = Fastify();
+  await fa.register(portcullis, { authenticator });
+  fa.get('/me', { onRequest: fa.authenticate, preHandler: fastifyAuth.requireScope('read') }, async (request) => {
+    const who: Principal | null | undefined = request.auth;
+    return { subject: who?.subject ?? null };
+  });
+  fa.addHook('onRequest', fastifyAuth.authenticate(authenticator, { optional: true }));
+  return [e, k, h, key, token, code, answered, anonymous, fa];
 }
 
 export async function mcp(token: string): Promise<string> {
@@ -687,6 +809,15 @@ export async function build(): Promise<unknown> {
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const tscVersion = readJson(join(root, 'node_modules', 'typescript', 'package.json')).version;
+
+await check(`TypeScript ${tscVersion}, request.auth on Fastify 4's own types`, async () => {
+  await installs.get('fastify4');
+  await run(process.execPath, [tsc, '-p', 'tsconfig.types.json'], {
+    cwd: join(work, 'fastify4'),
+    timeout: 120_000,
+  });
+  return 'types.mts, nodenext';
+});
 for (const mode of ['node16', 'nodenext', 'bundler']) {
   await check(`TypeScript ${tscVersion}, ${mode}`, async () => {
     await installs.get('typescript');

@@ -1,5 +1,7 @@
 import type { Principal, ToolScopesOptions } from '@portcullis/core';
 import * as express from '@portcullis/express';
+import * as fastify from '@portcullis/fastify';
+import * as fetch from '@portcullis/fetch';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
 import { type AppSpec, failingLimitStore, type Route as KitRoute } from '@portcullis/test-kit';
@@ -114,7 +116,9 @@ export function appFor(setup: Setup): AppSpec {
 }
 
 /**
- * The apps every scenario runs on: Express 5 and 4, Koa 3 and 2, and Hono in memory and on Node,
- * with middleware and with `withAuth()` handlers (the test kit's harnesses).
+ * The apps every scenario runs on: Express 5 and 4, Koa 3 and 2, Fastify 5 and 4, and Hono in
+ * memory and on Node, with middleware and with `withAuth()` handlers, and @portcullis/fetch's
+ * `withAuth()` handlers in memory and on Node (the test kit's harnesses). A harness that cannot
+ * build a route says why (`cannotBuild`), and the route's cases are skipped there with that reason.
  */
-export const ADAPTERS = allTargets({ express, koa, hono });
+export const ADAPTERS = allTargets({ express, koa, hono, fastify, fetch });

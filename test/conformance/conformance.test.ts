@@ -65,7 +65,7 @@ function outcomesOf(s: Scenario): readonly AuthEvent['outcome'][] {
   return s.status === 429 ? ['success', 'limited'] : ['failure'];
 }
 
-describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
+describe.each(ADAPTERS)('conformance: %s', (name, factory) => {
   const targets = new Map<Setup, Target>();
   const events: AuthEvent[] = [];
   beforeAll(async () => {
@@ -84,7 +84,11 @@ describe.each(ADAPTERS)('conformance: %s', (_name, factory) => {
     for (const t of targets.values()) await t.close();
   });
 
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_n, s) => {
+  it.for(SCENARIOS.map((s) => [s.name, s] as const))('%s', async ([, s], { skip }) => {
+    // A route the harness cannot build (fetch's withAuth() has no form for it): skipped, saying why.
+    const route = appFor(s.setup).routes.find((r) => r.path === s.path.split('?')[0]);
+    const reason = route === undefined ? undefined : factory.cannotBuild?.(route);
+    if (reason !== undefined) skip(`${name} cannot build ${route!.path}: ${reason}`);
     const headers = s.send(creds);
     const target = targets.get(s.setup)!;
     const method = s.method ?? 'GET';

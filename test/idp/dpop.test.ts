@@ -1,9 +1,9 @@
 // DPoP (RFC 9449) end to end with a real identity provider: oidc-provider issues a client
 // credentials token bound to the key of the proof sent to its token endpoint (`cnf.jkt`,
-// `token_type: DPoP`); the API, on Express, Koa and Hono, with `jwt({ dpop })`, accepts it with a
-// proof of that key for the request and refuses it over Bearer or with another key's proof. The
-// proofs come from @portcullis/testing's createDpopKey() and, independently, from oauth4webapi's
-// own DPoP support (token request and API call alike).
+// `token_type: DPoP`); the API, on Express, Koa, Hono and Fastify, with `jwt({ dpop })`, accepts it
+// with a proof of that key for the request and refuses it over Bearer or with another key's proof.
+// The proofs come from @portcullis/testing's createDpopKey() and, independently, from
+// oauth4webapi's own DPoP support (token request and API call alike).
 import { AuthErrorCodes as C, type JwtOptions } from '@portcullis/core';
 import { createDpopKey, type DpopKey } from '@portcullis/testing';
 import {

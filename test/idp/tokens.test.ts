@@ -1,6 +1,7 @@
 // End to end against a real identity provider (oidc-provider): client credentials tokens for a
-// resource, signed RS256, PS256, ES256 and EdDSA, checked by the same API on Express, Koa and
-// Hono — valid tokens, missing scopes, another resource, opaque tokens, expiry, scope claims.
+// resource, signed RS256, PS256, ES256 and EdDSA, checked by the same API on Express, Koa, Hono
+// and Fastify — valid tokens, missing scopes, another resource, opaque tokens, expiry, scope
+// claims.
 import { AuthErrorCodes as C, type JwtOptions } from '@portcullis/core';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

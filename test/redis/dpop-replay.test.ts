@@ -5,6 +5,8 @@
 // Redis is never broken, and every key of the prefix is deleted at the end.
 import { createAuthenticator, jwt } from '@portcullis/core';
 import * as express from '@portcullis/express';
+import * as fastify from '@portcullis/fastify';
+import * as fetch from '@portcullis/fetch';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
 import { redisReplayStore } from '@portcullis/redis';
@@ -47,7 +49,10 @@ async function instance(target: string): Promise<Target> {
       }),
     ],
   });
-  const app = await targetNamed({ express, koa, hono }, target)(authenticator, SPEC);
+  const app = await targetNamed({ express, koa, hono, fastify, fetch }, target)(
+    authenticator,
+    SPEC,
+  );
   instances.push(app);
   return app;
 }
@@ -76,7 +81,7 @@ async function request(): Promise<{ token: string; headers: Record<string, strin
 describe('two instances, each with its own in-memory store (the control)', () => {
   it('both accept one proof: a replay store must be shared to be fleet-wide', async () => {
     const own = () =>
-      targetNamed({ express, koa, hono }, 'Express 5')(
+      targetNamed({ express, koa, hono, fastify, fetch }, 'Express 5')(
         createAuthenticator({ methods: [jwt({ ...issuer.jwtOptions, dpop: { origin: ORIGIN } })] }),
         SPEC,
       );
@@ -92,8 +97,13 @@ describe('two instances, each with its own in-memory store (the control)', () =>
 describe('two instances sharing redisReplayStore()', () => {
   let a: Target;
   let b: Target;
+  let c: Target;
   beforeAll(async () => {
-    [a, b] = await Promise.all([instance('Express 5'), instance('Hono on @hono/node-server')]);
+    [a, b, c] = await Promise.all([
+      instance('Express 5'),
+      instance('Hono on @hono/node-server'),
+      instance('fetch withAuth() on @hono/node-server'),
+    ]);
   });
 
   it('accept a proof on one and refuse it on the other', async () => {
@@ -105,6 +115,25 @@ describe('two instances sharing redisReplayStore()', () => {
     expect(replayed.status).toBe(401);
     expect(replayed.headers['www-authenticate']).toMatch(/^DPoP .*error="invalid_dpop_proof"/);
     expect((await a.get(PATH, headers)).status).toBe(401);
+  });
+
+  it('refuse on a fetch withAuth() instance a proof another instance accepted, and the reverse', async () => {
+    const first = await request();
+    expect((await a.get(PATH, first.headers)).status).toBe(200);
+    expect((await c.get(PATH, first.headers)).status).toBe(401);
+    const second = await request();
+    expect((await c.get(PATH, second.headers)).status).toBe(200);
+    expect((await b.get(PATH, second.headers)).status).toBe(401);
+  });
+
+  it('refuse on a Fastify instance a proof another instance accepted, and the reverse', async () => {
+    const d = await instance('Fastify 5');
+    const first = await request();
+    expect((await d.get(PATH, first.headers)).status).toBe(200);
+    expect((await a.get(PATH, first.headers)).status).toBe(401);
+    const second = await request();
+    expect((await b.get(PATH, second.headers)).status).toBe(200);
+    expect((await d.get(PATH, second.headers)).status).toBe(401);
   });
 
   it('accept exactly one of 50 concurrent requests with one proof, spread over both', async () => {

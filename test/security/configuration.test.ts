@@ -9,6 +9,7 @@ import {
   memoryDenyList,
 } from '@portcullis/core';
 import * as express from '@portcullis/express';
+import * as fastify from '@portcullis/fastify';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +156,7 @@ describe('apiKey(), createAuthenticator() and the guards refuse insecure configu
     ['express', express],
     ['koa', koa],
     ['hono', hono],
+    ['fastify', fastify],
   ] as const) {
     it(`${name}: a scope guard with no scope, or a scope that would break the challenge, is refused`, () => {
       refused(() => m.requireScope());

@@ -1,5 +1,6 @@
-// DPoP (RFC 9449) end to end, on every app of the test kit (Express 5 and 4, Koa 3 and 2, Hono in
-// memory and on @hono/node-server, with middleware and with withAuth()): a token bound to a key
+// DPoP (RFC 9449) end to end, on every app of the test kit (Express 5 and 4, Koa 3 and 2, Fastify 5
+// and 4, Hono in memory and on @hono/node-server, with middleware and with withAuth(), and
+// @portcullis/fetch's withAuth() in memory and on @hono/node-server): a token bound to a key
 // (`cnf.jkt`) is accepted with a proof of that key for this very request, and refused with a
 // `WWW-Authenticate: DPoP` challenge for every broken proof, a replayed one, two proofs, a proof
 // for another URL (the Host header never names the origin; a mounted route is checked on the
@@ -16,6 +17,8 @@ import {
   type Principal,
 } from '@portcullis/core';
 import * as express from '@portcullis/express';
+import * as fastify from '@portcullis/fastify';
+import * as fetch from '@portcullis/fetch';
 import * as hono from '@portcullis/hono';
 import * as koa from '@portcullis/koa';
 import {
@@ -26,6 +29,7 @@ import {
   type RequestHeaders,
   type Target,
 } from '@portcullis/test-kit';
+import { listenFastify } from '@portcullis/test-kit/fastify';
 import { allTargets } from '@portcullis/test-kit/targets';
 import {
   createDpopKey,
@@ -37,6 +41,8 @@ import {
 } from '@portcullis/testing';
 import express5, { type Express, type RequestHandler } from 'express';
 import express4 from 'express4';
+import Fastify5, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify4 from 'fastify4';
 import { type Context, Hono } from 'hono';
 import Koa from 'koa';
 import Koa2 from 'koa2';
@@ -209,9 +215,12 @@ async function started(made: Promise<Target> | Target): Promise<Target> {
   return app;
 }
 
-const NODE_TARGET = /Express|Koa|node-server/;
+const NODE_TARGET = /Express|Koa|Fastify|node-server/;
 
-describe.each(allTargets({ express, koa, hono }))('%s: jwt({ dpop })', (name, factory) => {
+/** Every app of the test kit. */
+const TARGETS = allTargets({ express, koa, hono, fastify, fetch });
+
+describe.each(TARGETS)('%s: jwt({ dpop })', (name, factory) => {
   let auth: Auth;
   let app: Target;
   beforeAll(async () => {
@@ -428,6 +437,30 @@ function koaMounted(make: () => Koa, as: 'prefix' | 'nested' | 'mount', auth: Au
   return listen(app.callback());
 }
 
+/** A Fastify app of one major, with these server options. */
+type MakeFastify = (options: FastifyServerOptions) => FastifyInstance;
+const FASTIFY_5: MakeFastify = (options) => Fastify5(options);
+const FASTIFY_4: MakeFastify = (options) =>
+  Fastify4(options as never) as unknown as FastifyInstance;
+
+function fastifyMounted(make: MakeFastify, as: 'prefix' | 'rewriteUrl', auth: Authenticator) {
+  const app =
+    as === 'prefix'
+      ? make({})
+      : // What a proxy-style rewrite does: strip the prefix from the URL Fastify routes.
+        make({
+          rewriteUrl: (req) =>
+            req.url?.startsWith(`${PREFIX}/`) ? req.url.slice(PREFIX.length) : (req.url ?? '/'),
+        });
+  const routes = async (api: FastifyInstance) => {
+    api.get('/orders/:id', { onRequest: fastify.authenticate(auth) }, async (request) =>
+      seen(request.auth ?? undefined),
+    );
+  };
+  app.register(routes, as === 'prefix' ? { prefix: PREFIX } : {});
+  return listenFastify(app);
+}
+
 function honoMounted(
   as: 'middleware' | 'withAuth',
   runtime: 'memory' | 'node-server',
@@ -453,6 +486,10 @@ const MOUNTED: ReadonlyArray<readonly [string, (auth: Authenticator) => Promise<
     ['Koa 3 nested router', (a) => koaMounted(() => new Koa(), 'nested', a)],
     ['Koa 3 mount (path stripped)', (a) => koaMounted(() => new Koa(), 'mount', a)],
     ['Koa 2 mount (path stripped)', (a) => koaMounted(() => new Koa2(), 'mount', a)],
+    ['Fastify 5 register prefix', (a) => fastifyMounted(FASTIFY_5, 'prefix', a)],
+    ['Fastify 4 register prefix', (a) => fastifyMounted(FASTIFY_4, 'prefix', a)],
+    ['Fastify 5 rewriteUrl (path stripped)', (a) => fastifyMounted(FASTIFY_5, 'rewriteUrl', a)],
+    ['Fastify 4 rewriteUrl (path stripped)', (a) => fastifyMounted(FASTIFY_4, 'rewriteUrl', a)],
     ['Hono app.route()', (a) => honoMounted('middleware', 'memory', a)],
     ['Hono app.route() on @hono/node-server', (a) => honoMounted('middleware', 'node-server', a)],
     ['Hono app.route() withAuth()', (a) => honoMounted('withAuth', 'memory', a)],

@@ -113,8 +113,15 @@ export function methodsOf(route: Route): readonly RouteMethod[] {
 /** The status of an answer from the {@link AppSpec.catchErrors} handler. */
 export const ESCAPED_STATUS = 418;
 
-/** Builds a running app on one framework. */
-export type AppFactory = (authenticator: Authenticator, spec: AppSpec) => Promise<Target>;
+/**
+ * Builds a running app on one framework. A harness that cannot build some routes as written
+ * (fetch's `withAuth()` has no form for `auth: false` or `forge`) leaves them out and says why
+ * through `cannotBuild`, so a suite can skip their cases, saying so.
+ */
+export type AppFactory = ((authenticator: Authenticator, spec: AppSpec) => Promise<Target>) & {
+  /** Why this harness cannot build `route`, or `undefined` when it can. Absent: it builds all. */
+  readonly cannotBuild?: (route: Route) => string | undefined;
+};
 
 /**
  * The default handler body: the whole principal, or `null`.

@@ -1,6 +1,6 @@
-// The same small API on Express, Koa and Hono, each on 127.0.0.1 at a port of its own, called
-// with fetch: `/me` needs any valid token, `/orders` the scope `orders:read`, `/orders/write` the
-// scope `orders:write`. Each answers what it saw of the principal.
+// The same small API on Express, Koa, Hono and Fastify, each on 127.0.0.1 at a port of its own,
+// called with fetch: `/me` needs any valid token, `/orders` the scope `orders:read`,
+// `/orders/write` the scope `orders:write`. Each answers what it saw of the principal.
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
@@ -15,16 +15,18 @@ import {
   type Principal,
 } from '@portcullis/core';
 import * as ex from '@portcullis/express';
+import * as fa from '@portcullis/fastify';
 import * as ho from '@portcullis/hono';
 import * as ko from '@portcullis/koa';
 import express from 'express';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import { onTestFinished } from 'vitest';
 import { type Idp, jwtOptionsFor } from './provider.js';
 
 /** The frameworks every case runs through. */
-export const ADAPTERS = ['Express', 'Koa', 'Hono'] as const;
+export const ADAPTERS = ['Express', 'Koa', 'Hono', 'Fastify'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 /** The routes of the API. */
@@ -48,7 +50,10 @@ const seen = (p: Principal | undefined): Seen | undefined =>
     ...(p.confirmation && { jkt: p.confirmation.jkt }),
   };
 
-function listenerFor(adapter: AdapterName, authenticator: Authenticator) {
+async function listenerFor(
+  adapter: AdapterName,
+  authenticator: Authenticator,
+): Promise<RequestListener> {
   switch (adapter) {
     case 'Express': {
       const app = express();
@@ -84,6 +89,25 @@ function listenerFor(adapter: AdapterName, authenticator: Authenticator) {
         c.json(seen(c.var.auth)),
       );
       return getRequestListener(app.fetch);
+    }
+    case 'Fastify': {
+      const app = Fastify();
+      await app.register(fa.portcullis, { authenticator });
+      const handler = async (request: FastifyRequest, reply: FastifyReply) =>
+        reply.send(seen(request.auth ?? undefined));
+      app.get('/me', { onRequest: app.authenticate }, handler);
+      app.get(
+        '/orders',
+        { onRequest: app.authenticate, preHandler: fa.requireScope('orders:read') },
+        handler,
+      );
+      app.get(
+        '/orders/write',
+        { onRequest: app.authenticate, preHandler: fa.requireScope('orders:write') },
+        handler,
+      );
+      await app.ready();
+      return (req, res) => app.routing(req, res);
     }
   }
 }
@@ -137,7 +161,7 @@ export async function startApi(adapter: AdapterName, options: ApiOptions): Promi
       events.push(e);
     },
   });
-  const server: Server = createServer(listenerFor(adapter, authenticator));
+  const server: Server = createServer(await listenerFor(adapter, authenticator));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
