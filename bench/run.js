@@ -3,7 +3,8 @@
 // table) and a DPoP request over a bearer one (the DPoP table), then the cache memory figures, then
 // @portcullis/redis on a real Redis when one answers. `--http` (or `http`): requests/s of real
 // servers on 127.0.0.1 driven by autocannon. `redis`: only the Redis section; `limits`: only the
-// Limits table; `dpop`: only the DPoP table. See README.md.
+// Limits table; `dpop`: only the DPoP table; `runtimes`: µs per verify on Node, Bun, Deno and
+// workerd, and node:crypto against Web Crypto on each. See README.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, describeLines } from './lib/machine.js';
@@ -17,9 +18,11 @@ import { renderDpop, runDpop } from './micro/dpop.js';
 import { renderLimits, runLimits } from './micro/limits.js';
 import { closeMicro, renderAlgorithm, runMicro } from './micro/run-micro.js';
 import { renderRedis, runRedis } from './redis/run-redis.js';
+import { renderRuntimes, runRuntimes } from './runtimes/run-runtimes.js';
 
-const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits|dpop|--dpop|client|--client]
-                 [--quick] [--markdown] [--only=HS256,RS256,...] [--rounds=N] [--no-memory]
+const USAGE = `usage: node --expose-gc run.js [http|--http|redis|--redis|limits|--limits|dpop|--dpop|client|--client|runtimes|--runtimes]
+                 [--quick] [--markdown] [--only=HS256,RS256,...] [--frameworks=express,fastify,...]
+                 [--rounds=N] [--no-memory]
                  [--no-redis] [--quiet] [--json=FILE] [--from=FILE]`;
 
 function parseArgs(argv) {
@@ -38,12 +41,14 @@ function parseArgs(argv) {
     else if (arg === 'limits' || arg === '--limits') opts.mode = 'limits';
     else if (arg === 'dpop' || arg === '--dpop') opts.mode = 'dpop';
     else if (arg === 'client' || arg === '--client') opts.mode = 'client';
+    else if (arg === 'runtimes' || arg === '--runtimes') opts.mode = 'runtimes';
     else if (arg === '--quick') opts.quick = true;
     else if (arg === '--markdown') opts.markdown = true;
     else if (arg === '--no-memory') opts.memory = false;
     else if (arg === '--no-redis') opts.redis = false;
     else if (arg === '--quiet') opts.quiet = true;
     else if (arg.startsWith('--only=')) opts.algorithms = arg.slice(7).split(',');
+    else if (arg.startsWith('--frameworks=')) opts.frameworks = arg.slice(13).split(',');
     else if (arg.startsWith('--json=')) opts.json = arg.slice(7);
     else if (arg.startsWith('--from=')) opts.from = arg.slice(7);
     else if (arg.startsWith('--rounds=')) opts.rounds = Number(arg.slice(9));
@@ -109,6 +114,18 @@ function printClient(clientRows, opts) {
     opts.markdown,
   );
   if (lines.length > 0) console.log('');
+  for (const l of lines) console.log(`  ${l}`);
+}
+
+/** The runtimes tables and the crypto path line per runtime. */
+function printRuntimes(runtimes, opts) {
+  const { sections, lines } = renderRuntimes(runtimes, opts.markdown);
+  const versions = Object.entries(runtimes.versions).map(([r, v]) => `${r} ${v ?? 'missing'}`);
+  console.log(
+    `\nRuntimes: ${versions.join(', ')}; about ${runtimes.budgetMs} ms a row, ${runtimes.rounds} round(s), lowest median kept; the section took ${runtimes.seconds.toFixed(0)} s`,
+  );
+  for (const s of sections) section(s.title, s, opts.markdown);
+  console.log('');
   for (const l of lines) console.log(`  ${l}`);
 }
 
@@ -212,6 +229,13 @@ async function clientOnly(opts, log) {
   return { clientRows };
 }
 
+/** `runtimes` mode: the runtimes section alone. */
+async function runtimesOnly(opts, log) {
+  const runtimes = await runRuntimes(await loadPortcullis(), opts, log);
+  printRuntimes(runtimes, opts);
+  return { runtimes };
+}
+
 /** Print a run saved with --json again (say, as Markdown), without measuring anything. */
 async function replay(opts) {
   const saved = JSON.parse(readFileSync(opts.from, 'utf8'));
@@ -233,6 +257,7 @@ async function replay(opts) {
       if (saved.limits) printLimits(saved.limits, opts);
       if (saved.dpop) printDpop(saved.dpop, opts);
       if (saved.clientRows) printClient(saved.clientRows, opts);
+      if (saved.runtimes) printRuntimes(saved.runtimes, opts);
     }
     if (saved.redis) printRedis(saved.redis, opts);
   }
@@ -243,7 +268,7 @@ async function main() {
   if (opts.from) return replay(opts);
   const log = opts.quiet ? () => {} : (m) => process.stderr.write(`${m}\n`);
   console.log(
-    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${['redis', 'limits', 'dpop', 'client'].includes(opts.mode) ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
+    `Portcullis benchmark (${opts.mode}${opts.quick ? ', quick' : ''}${['redis', 'limits', 'dpop', 'client', 'runtimes'].includes(opts.mode) ? '' : `, ${opts.rounds} round(s), lowest median kept`})`,
   );
   for (const l of describeLines()) console.log(l);
   const loadAtStart = load();
@@ -260,6 +285,8 @@ async function main() {
     out = await dpopOnly(opts, log);
   } else if (opts.mode === 'client') {
     out = await clientOnly(opts, log);
+  } else if (opts.mode === 'runtimes') {
+    out = await runtimesOnly(opts, log);
   } else {
     out = await micro(opts, log);
   }

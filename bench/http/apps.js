@@ -1,12 +1,14 @@
 // The servers of the HTTP mode: one route, `GET /orders` answering a small JSON body, on Express,
-// Koa or Hono, with no auth, Portcullis, or the framework's most used peer middleware.
+// Koa, Hono or Fastify, with no auth, Portcullis, or the framework's most used peer middleware.
 
 import { createPublicKey, createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
+import fastifyJwt from '@fastify/jwt';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import { expressjwt } from 'express-jwt';
 import { auth as oauth2Bearer } from 'express-oauth2-jwt-bearer';
+import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { jwt as honoJwt } from 'hono/jwt';
 import Koa from 'koa';
@@ -38,6 +40,12 @@ export const VARIANTS = {
     'hono/jwt',
     'portcullis-api-key',
   ],
+  // `empty-hook`: no auth, one callback-style onRequest hook that only calls `done()`.
+  fastify: ['none', 'empty-hook', 'portcullis', '@fastify/jwt', 'portcullis-api-key'],
+  // A plain `(Request) => Response` handler on @hono/node-server (as Next.js route handlers,
+  // Bun.serve, Deno.serve and Workers take one): no auth, @portcullis/fetch's withAuth(), or
+  // jose's jwtVerify() written into the handler, the usual hand-rolled check.
+  fetch: ['none', 'portcullis-withauth', 'jose', 'portcullis-api-key'],
 };
 
 /** Key material as sent to the child: `{ alg, secret }` or `{ alg, pem }`, plus `apiKeyHash`. */
@@ -190,12 +198,76 @@ async function honoApp(variant, material) {
   return app;
 }
 
+async function fastifyApp(variant, material) {
+  const app = Fastify();
+  if (variant === 'portcullis' || variant === 'portcullis-api-key') {
+    const { authenticate, portcullis } = await import('@portcullis/fastify');
+    await app.register(portcullis);
+    app.addHook(
+      'onRequest',
+      authenticate(await portcullisAuthenticator(material, variant !== 'portcullis')),
+    );
+  } else if (variant === 'empty-hook') {
+    app.addHook('onRequest', (_request, _reply, done) => done());
+  } else if (variant === '@fastify/jwt') {
+    // The same key and algorithm, and the same issuer and audience checks.
+    await app.register(fastifyJwt, {
+      secret: material.secret ?? { public: material.pem },
+      verify: { algorithms: [material.alg], allowedIss: ISSUER, allowedAud: AUDIENCE },
+    });
+    app.addHook('onRequest', async (request) => {
+      await request.jwtVerify();
+    });
+  }
+  app.get('/orders', (_request, reply) => {
+    reply.send(BODY);
+  });
+  return app;
+}
+
+async function fetchHandler(variant, material) {
+  const answer = () => Response.json(BODY);
+  if (variant === 'portcullis-withauth' || variant === 'portcullis-api-key') {
+    const { withAuth } = await import('@portcullis/fetch');
+    const authenticator = await portcullisAuthenticator(
+      material,
+      variant !== 'portcullis-withauth',
+    );
+    return withAuth(answer, { authenticator });
+  }
+  if (variant === 'jose') {
+    const { jwtVerify } = await import('jose');
+    const key = await webKey(material);
+    const options = { algorithms: [material.alg], issuer: ISSUER, audience: AUDIENCE };
+    return async (request) => {
+      const header = request.headers.get('authorization') ?? '';
+      if (!header.startsWith('Bearer '))
+        return Response.json({ error: 'invalid_token' }, { status: 401 });
+      try {
+        await jwtVerify(header.slice(7), key, options);
+      } catch {
+        return Response.json({ error: 'invalid_token' }, { status: 401 });
+      }
+      return answer();
+    };
+  }
+  return answer;
+}
+
 /** Start the server on 127.0.0.1 and an ephemeral port; resolves to `{ port, close }`. */
 export async function start(framework, variant, material) {
-  if (framework === 'hono') {
-    const app = await honoApp(variant, material);
+  if (framework === 'fastify') {
+    const app = await fastifyApp(variant, material);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { port: app.server.address().port, close: () => app.close() };
+  }
+  if (framework === 'hono' || framework === 'fetch') {
+    const fetch =
+      framework === 'hono'
+        ? (await honoApp(variant, material)).fetch
+        : await fetchHandler(variant, material);
     return new Promise((resolve) => {
-      const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
+      const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
         resolve({ port: info.port, close: () => server.close() }),
       );
     });

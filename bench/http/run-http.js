@@ -11,6 +11,17 @@ import { VARIANTS } from './apps.js';
 
 const SERVER = new URL('./server.js', import.meta.url);
 
+/** The variants that authenticate nothing: the baseline, and an empty middleware or hook. */
+const NO_AUTH = new Set(['none', 'empty-middleware', 'empty-hook']);
+
+/** How the table names a variant. */
+const LABELS = {
+  none: 'no auth',
+  'empty-middleware': 'no auth, empty middleware',
+  'empty-hook': 'no auth, empty onRequest hook',
+  'portcullis-withauth': 'portcullis withAuth()',
+};
+
 // On Linux with `taskset`, the server process runs on the last CPU and nothing else is pinned
 // there, so the load generator (this process) does not take turns with it on one core.
 const PIN = pinning();
@@ -138,7 +149,7 @@ async function runFramework(cases, material, apiKey, settings, rounds, log) {
       try {
         if (errors[c.row.variant]) throw new Error(errors[c.row.variant]);
         const port = ports[c.row.variant];
-        const guarded = c.row.variant !== 'none' && c.row.variant !== 'empty-middleware';
+        const guarded = !NO_AUTH.has(c.row.variant);
         await check(port, c.headers, guarded);
         await cannon(port, c.headers, settings.warmup, settings.connections);
         c.port = port;
@@ -179,6 +190,10 @@ export async function runHttp(opts, log) {
     placement,
   };
   const algorithms = opts.algorithms ?? (opts.quick ? ['RS256'] : ['RS256', 'HS256']);
+  const unknown = opts.frameworks?.filter((f) => !Object.hasOwn(VARIANTS, f)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(`unknown framework ${unknown.join(', ')}: ${Object.keys(VARIANTS).join(', ')}`);
+  }
   let apiKey = null;
   try {
     apiKey = need(pc.core).generateApiKey({ prefix: 'pcs' });
@@ -191,7 +206,7 @@ export async function runHttp(opts, log) {
       ? { alg, secret: keys.secret, apiKeyHash: apiKey?.hash }
       : { alg, pem: keys.pem, apiKeyHash: apiKey?.hash };
     const cases = casesFor(alg, ai === 0, token, apiKey);
-    for (const framework of Object.keys(VARIANTS)) {
+    for (const framework of opts.frameworks ?? Object.keys(VARIANTS)) {
       const mine = cases.filter((c) => c.row.framework === framework);
       results.push(...(await runFramework(mine, material, apiKey, settings, opts.rounds, log)));
     }
@@ -245,14 +260,8 @@ export function renderHttp({ results }, markdown = false) {
     const ratio = pairedRatio(r, baselineRow(results, r));
     return [
       r.framework,
-      r.variant === 'none'
-        ? 'no auth'
-        : r.variant === 'empty-middleware'
-          ? 'no auth, empty middleware'
-          : r.variant === 'portcullis-withauth'
-            ? 'portcullis withAuth()'
-            : r.variant,
-      r.variant === 'none' || r.variant === 'empty-middleware' ? '—' : r.alg,
+      LABELS[r.variant] ?? r.variant,
+      NO_AUTH.has(r.variant) ? '—' : r.alg,
       r.rps ? Math.round(r.rps).toLocaleString('en') : 'n/a',
       r.variant === 'none' ? '100%' : ratio ? `${(100 * ratio).toFixed(1)}%` : '',
       cpuText(median(r.cpuPerRound ?? [])),
@@ -282,6 +291,8 @@ const PEER = {
   express: ['express-jwt', 'express-oauth2-jwt-bearer'],
   koa: ['koa-jwt'],
   hono: ['hono/jwt'],
+  fastify: ['@fastify/jwt'],
+  fetch: ['jose'],
 };
 
 /** Lines saying which HTTP targets this run met. */
@@ -298,11 +309,16 @@ export function httpTargets({ results }) {
     }
     const pct = 100 * ratio;
     const empty = results.find(
-      (x) => x.framework === r.framework && x.set === r.set && x.variant === 'empty-middleware',
+      (x) =>
+        x.framework === r.framework &&
+        x.set === r.set &&
+        (x.variant === 'empty-middleware' || x.variant === 'empty-hook'),
     );
     const floor = pairedRatio(empty, baselineRow(results, r));
     const floorText =
-      floor === null ? '' : `; an empty middleware alone: ${(100 * floor).toFixed(1)}%`;
+      floor === null
+        ? ''
+        : `; an empty ${empty.variant === 'empty-hook' ? 'hook' : 'middleware'} alone: ${(100 * floor).toFixed(1)}%`;
     out.push(
       `${pct >= 90 ? 'MET ' : 'MISS'}  ${r.alg} ${r.framework}: ${who} ${pct.toFixed(1)}% of no auth (≥ 90%${floorText})`,
     );

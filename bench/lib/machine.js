@@ -47,11 +47,13 @@ export function describe() {
     'express-jwt',
     'express-oauth2-jwt-bearer',
     'koa-jwt',
+    '@fastify/jwt',
     'hono',
     'fast-jwt',
     'jose',
     'express',
     'koa',
+    'fastify',
     '@hono/node-server',
     'autocannon',
     'mitata',
@@ -62,6 +64,7 @@ export function describe() {
     '@portcullis/express',
     '@portcullis/koa',
     '@portcullis/hono',
+    '@portcullis/fastify',
     '@portcullis/redis',
   ];
   return {
