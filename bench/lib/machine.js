@@ -65,6 +65,7 @@ export function describe() {
     '@portcullis/koa',
     '@portcullis/hono',
     '@portcullis/fastify',
+    '@portcullis/fetch',
     '@portcullis/redis',
   ];
   return {
