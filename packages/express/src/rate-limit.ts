@@ -1,18 +1,15 @@
 import type { BudgetOptions, RateLimitOptions } from '@portcullis/core';
 import {
-  type AuthState,
-  type Awaitable,
   budgeter,
   isPromiseLike,
   type LimitAnswer,
+  type LimitCheck,
   rateLimiter,
   recallAuth,
 } from '@portcullis/core/adapter';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { answer } from './answer.js';
 import type { ErrorsMode } from './types.js';
-
-type Check = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
 
 /**
  * Append the answer's headers, then pass (attaching a budget) or refuse. A refusal's error also
@@ -41,7 +38,7 @@ function decide(
 }
 
 /** Run one limit's check on the request: at once when the store answers at once. */
-function limit(check: Check, req: Request, res: Response, next: NextFunction): void {
+function limit(check: LimitCheck, req: Request, res: Response, next: NextFunction): void {
   const remembered = recallAuth(req);
   const mode = remembered?.errors ?? 'respond';
   const result = check(remembered);

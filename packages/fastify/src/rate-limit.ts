@@ -1,18 +1,15 @@
 import type { BudgetOptions, RateLimitOptions } from '@portcullis/core';
 import {
-  type AuthState,
-  type Awaitable,
   budgeter,
   isPromiseLike,
   type LimitAnswer,
+  type LimitCheck,
   rateLimiter,
   recallAuth,
 } from '@portcullis/core/adapter';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { answer } from './answer.js';
 import type { ErrorsMode, PortcullisHook } from './types.js';
-
-type Check = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
 
 /** The header's value as sent so far, list items joined with `, `. */
 function sentValue(reply: FastifyReply, name: string): string | undefined {
@@ -53,7 +50,7 @@ function decide(
 
 /** Run one limit's check on the request: at once when the store answers at once. */
 function limit(
-  check: Check,
+  check: LimitCheck,
   request: FastifyRequest,
   reply: FastifyReply,
   done: HookHandlerDoneFunction,

@@ -5,17 +5,17 @@ import {
   actorGuard,
   adapterOptions,
   authenticateThen,
-  budgeter,
   checkOptions,
   fromFetchRequest,
   isPromiseLike,
   type LimitAnswer,
   type RequestAuth,
   type RequestView,
-  rateLimiter,
   rememberAuth,
+  runLimits,
   scopeGuard,
   toolScopeGuard,
+  withAuthLimits,
 } from '@portcullis/core/adapter';
 import { errorAnswer, withHeaders } from './answer.js';
 import type {
@@ -39,7 +39,6 @@ const OPTIONS = [
 
 /** One guard's per-request check: `undefined` to pass, else the error to answer. */
 type Guard = (state: AuthState, request: Request, view: RequestView) => AuthError | undefined;
-type Limit = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
 type Handler = AuthHandler<Request, unknown[], OptionalAuthContext>;
 /** The context a handler receives, filled in as the checks pass. */
 type Context = { auth: Principal | undefined; budget: OptionalAuthContext['budget'] };
@@ -74,23 +73,6 @@ function guardsOf(options: WithAuthOptions): Guard[] {
     guards.push((state, request, view) => check(state, request.method, view));
   }
   return guards;
-}
-
-/** The limits the options ask for, in their order: the rate limit, then the budget. */
-function limitsOf(options: WithAuthOptions): Limit[] {
-  const limits: Limit[] = [];
-  for (const name of ['rateLimit', 'budget'] as const) {
-    const value: unknown = options[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      fail(`\`${name}\` must be an options object`);
-    }
-  }
-  if (options.rateLimit !== undefined) {
-    limits.push(rateLimiter('withAuth({ rateLimit })', options.rateLimit));
-  }
-  if (options.budget !== undefined) limits.push(budgeter('withAuth({ budget })', options.budget));
-  return limits;
 }
 
 /**
@@ -147,29 +129,15 @@ export function withAuth<Req extends Request, Rest extends unknown[]>(
     'withAuth()',
   );
   const guards = guardsOf(options);
-  const limits = limitsOf(options);
+  const limits = withAuthLimits(options);
 
-  // The limits from `from` on, then the handler: at once while each store answers at once. The
-  // limits' headers gather in `lines`, for the handler's response or the refusal.
-  const limited = (
+  // The handler, with the limits' headers (gathered in `lines`) added to its response.
+  const answered = (
     request: Request,
-    state: RequestAuth,
     context: Context,
     rest: unknown[],
-    from: number,
     lines: [string, string][],
   ): Awaitable<Response> => {
-    for (let i = from; i < limits.length; i++) {
-      const result = limits[i]!(state);
-      if (isPromiseLike(result)) {
-        return Promise.resolve(result).then(
-          (answer) =>
-            applied(answer, context, lines) ?? limited(request, state, context, rest, i + 1, lines),
-        );
-      }
-      const refused = applied(result, context, lines);
-      if (refused !== undefined) return refused;
-    }
     const response = handler(request, context, ...rest);
     return isPromiseLike(response)
       ? Promise.resolve(response).then((res) => withHeaders(res, lines))
@@ -194,9 +162,16 @@ export function withAuth<Req extends Request, Rest extends unknown[]>(
       if (err !== undefined) return errorAnswer(err);
     }
     const context: Context = { auth: principal ?? undefined, budget: undefined };
-    return limits.length === 0
-      ? handler(request, context, ...rest)
-      : limited(request, state, context, rest, 0, []);
+    if (limits.length === 0) return handler(request, context, ...rest);
+    // The limits, then the handler: at once while each store answers at once. The limits'
+    // headers gather in `lines`, for the handler's response or the refusal.
+    const lines: [string, string][] = [];
+    return runLimits(
+      limits,
+      state,
+      (answer) => applied(answer, context, lines),
+      () => answered(request, context, rest, lines),
+    );
   };
 
   return function portcullisWithAuth(request: Req, ...rest: Rest) {

@@ -1,10 +1,9 @@
 import type { BudgetOptions, RateLimitOptions } from '@portcullis/core';
 import {
-  type AuthState,
-  type Awaitable,
   budgeter,
   isPromiseLike,
   type LimitAnswer,
+  type LimitCheck,
   rateLimiter,
   recallAuth,
 } from '@portcullis/core/adapter';
@@ -14,9 +13,6 @@ import type { BudgetVariables, ErrorsMode } from './types.js';
 
 // biome-ignore lint/suspicious/noConfusingVoidType: Hono's MiddlewareHandler returns Promise<Response | void>
 type Answered = Response | void;
-
-/** One limit's per-request check, as `rateLimiter()` and `budgeter()` build it. */
-export type LimitCheck = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
 
 /**
  * Apply one limit's answer to the context: append its headers, then attach the budget and

@@ -2,16 +2,15 @@ import type { Authenticator, Principal } from '@portcullis/core';
 import {
   adapterOptions,
   authenticateThen,
-  budgeter,
-  isPromiseLike,
   type RequestAuth,
-  rateLimiter,
   rememberAuth,
+  runLimits,
   scopeGuard,
+  withAuthLimits,
 } from '@portcullis/core/adapter';
 import type { Context, Handler, Next } from 'hono';
 import { answer } from './answer.js';
-import { applyLimit, type LimitCheck } from './rate-limit.js';
+import { applyLimit } from './rate-limit.js';
 import type { AuthVariables, OptionalAuthVariables, WithAuthOptions } from './types.js';
 import { requestView } from './view.js';
 
@@ -29,22 +28,6 @@ function checksOf(options: WithAuthOptions): Check[] {
     checks.push(scopeGuard(mode, scopes));
   }
   return checks;
-}
-
-function limitsOf(options: WithAuthOptions): LimitCheck[] {
-  const limits: LimitCheck[] = [];
-  for (const name of ['rateLimit', 'budget'] as const) {
-    const value: unknown = options[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new TypeError(`withAuth(): \`${name}\` must be an options object`);
-    }
-  }
-  if (options.rateLimit !== undefined) {
-    limits.push(rateLimiter('withAuth({ rateLimit })', options.rateLimit));
-  }
-  if (options.budget !== undefined) limits.push(budgeter('withAuth({ budget })', options.budget));
-  return limits;
 }
 
 /**
@@ -90,25 +73,8 @@ export function withAuth(
   ]);
   if (typeof handler !== 'function') throw new TypeError('withAuth() needs a handler function');
   const checks = checksOf(options);
-  const limits = limitsOf(options);
+  const limits = withAuthLimits(options);
   const inner = handler as Handler<{ Variables: OptionalAuthVariables }>;
-  // The limits from `from` on, then the handler: at once while each store answers at once.
-  const limited = (
-    c: Context,
-    state: RequestAuth,
-    from: number,
-    next: Next,
-  ): ReturnType<typeof inner> => {
-    for (let i = from; i < limits.length; i++) {
-      const result = limits[i]!(state);
-      if (isPromiseLike(result)) {
-        return result.then((r) => applyLimit(c, r, mode) ?? limited(c, state, i + 1, next));
-      }
-      const refused = applyLimit(c, result, mode);
-      if (refused !== undefined) return refused;
-    }
-    return inner(c, next);
-  };
   const accept = (c: Context, principal: Principal | null, next: Next) => {
     const state: RequestAuth = {
       principal,
@@ -122,7 +88,14 @@ export function withAuth(
       if (err !== undefined) return answer(c, err, mode);
     }
     if (principal !== null) c.set('auth', principal);
-    return limits.length === 0 ? inner(c, next) : limited(c, state, 0, next);
+    if (limits.length === 0) return inner(c, next);
+    // The limits, then the handler: at once while each store answers at once.
+    return runLimits(
+      limits,
+      state,
+      (result) => applyLimit(c, result, mode),
+      () => inner(c, next),
+    );
   };
   const wrapped: Handler<{ Variables: OptionalAuthVariables }> = function portcullisWithAuth(
     c,

@@ -1,17 +1,14 @@
 import type { BudgetOptions, RateLimitOptions } from '@portcullis/core';
 import {
-  type AuthState,
-  type Awaitable,
   budgeter,
   isPromiseLike,
   type LimitAnswer,
+  type LimitCheck,
   rateLimiter,
   recallAuth,
 } from '@portcullis/core/adapter';
 import type { Context, Middleware, Next } from 'koa';
 import { answer } from './answer.js';
-
-type Check = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
 
 /**
  * Run one limit's check on the request: append its headers, then pass (attaching a budget) or
@@ -19,7 +16,7 @@ type Check = (state: AuthState | undefined) => Awaitable<LimitAnswer>;
  * values): Koa's own error handler drops every header the response had and sends `err.headers`.
  * Not an async function: when the store answers at once, `next()`'s own promise is returned.
  */
-function limit(check: Check, ctx: Context, next: Next): Promise<unknown> {
+function limit(check: LimitCheck, ctx: Context, next: Next): Promise<unknown> {
   const remembered = recallAuth(ctx.req);
   const mode = remembered?.errors ?? 'respond';
   const decide = (result: LimitAnswer) => {

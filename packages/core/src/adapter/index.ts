@@ -41,6 +41,7 @@ export { protectedResourceMetadata } from '../resource/metadata.js';
 export { toolScopeGuard } from '../resource/tool-scopes.js';
 export { actorGuard } from './actor-guard.js';
 export { authenticateAwaitable, authenticateThen } from './authenticate-then.js';
+export { type LimitCheck, runLimits, withAuthLimits } from './limit-chain.js';
 export { adapterOptions } from './options.js';
 export { recallAuth, rememberAuth } from './request-auth.js';
 export { scopeGuard } from './scope-guard.js';
