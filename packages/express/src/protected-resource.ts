@@ -8,13 +8,6 @@ import {
 import type { RequestHandler } from 'express';
 import { answer } from './answer.js';
 
-// A CORS preflight on the metadata: any origin may read it, with any request headers.
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  vary: 'Access-Control-Request-Headers',
-};
-
 /**
  * Serve this API's OAuth protected resource metadata (RFC 9728), which MCP clients and other
  * OAuth clients read to find the authorization server: `GET` and `HEAD` on its well-known paths
@@ -61,7 +54,7 @@ export function protectedResource(options: ProtectedResourceOptions): RequestHan
       res.writeHead(200, headers).end(method === 'HEAD' ? undefined : served.body);
     } else if (method === 'OPTIONS') {
       const requested = req.headers['access-control-request-headers'];
-      res.writeHead(204, { ...PREFLIGHT, 'access-control-allow-headers': requested || '*' }).end();
+      res.writeHead(204, served.preflight(requested)).end();
     } else {
       next();
     }

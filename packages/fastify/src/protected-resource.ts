@@ -8,13 +8,6 @@ import {
 import { answer } from './answer.js';
 import type { PortcullisHook } from './types.js';
 
-// A CORS preflight on the metadata: any origin may read it, with any request headers.
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  vary: 'Access-Control-Request-Headers',
-};
-
 /**
  * An `onRequest` hook that serves this API's OAuth protected resource metadata (RFC 9728), which
  * MCP clients and other OAuth clients read to find the authorization server: `GET` and `HEAD` on
@@ -72,10 +65,7 @@ export function protectedResource(options: ProtectedResourceOptions): Portcullis
       reply.code(200).headers(headers).send();
     } else if (method === 'OPTIONS') {
       const requested = request.headers['access-control-request-headers'];
-      reply
-        .code(204)
-        .headers({ ...PREFLIGHT, 'access-control-allow-headers': requested || '*' })
-        .send();
+      reply.code(204).headers(served.preflight(requested)).send();
     } else {
       done();
     }

@@ -1,20 +1,5 @@
 import type { ProtectedResourceOptions } from '@portcullis/core';
-import { protectedResourceMetadata } from '@portcullis/core/adapter';
-
-// A CORS preflight on the metadata: any origin may read it, with any request headers.
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  vary: 'Access-Control-Request-Headers',
-};
-
-function decoded(path: string): string {
-  try {
-    return decodeURI(path);
-  } catch {
-    return path;
-  }
-}
+import { decodePath, protectedResourceMetadata } from '@portcullis/core/adapter';
 
 /** The path of a request's URL (`Request.url` is absolute and has no fragment), without parsing it. */
 function pathOf(url: string): string {
@@ -57,11 +42,11 @@ export function protectedResource(
 ): (request: Request) => Response | undefined {
   const served = protectedResourceMetadata('protectedResource()', options);
   // A path with escapes matches as sent or decoded, as on the other adapters.
-  const paths = new Set([...served.paths, ...served.paths.map(decoded)]);
+  const paths = new Set([...served.paths, ...served.paths.map(decodePath)]);
   const headers = { ...served.headers };
   return function portcullisProtectedResource(request) {
     const path = pathOf(request.url);
-    if (!paths.has(path) && !(path.includes('%') && paths.has(decoded(path)))) return undefined;
+    if (!paths.has(path) && !(path.includes('%') && paths.has(decodePath(path)))) return undefined;
     switch (request.method) {
       case 'GET':
         return new Response(served.body, { status: 200, headers });
@@ -71,7 +56,7 @@ export function protectedResource(
         const requested = request.headers.get('access-control-request-headers');
         return new Response(null, {
           status: 204,
-          headers: { ...PREFLIGHT, 'access-control-allow-headers': requested || '*' },
+          headers: served.preflight(requested),
         });
       }
       default:

@@ -1,23 +1,13 @@
 import type { ProtectedResourceOptions, ToolScopesOptions } from '@portcullis/core';
-import { protectedResourceMetadata, recallAuth, toolScopeGuard } from '@portcullis/core/adapter';
+import {
+  decodePath,
+  protectedResourceMetadata,
+  recallAuth,
+  toolScopeGuard,
+} from '@portcullis/core/adapter';
 import type { MiddlewareHandler } from 'hono';
 import { answer } from './answer.js';
 import { requestView } from './view.js';
-
-// A CORS preflight on the metadata: any origin may read it, with any request headers.
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  vary: 'Access-Control-Request-Headers',
-};
-
-function decoded(path: string): string {
-  try {
-    return decodeURI(path);
-  } catch {
-    return path;
-  }
-}
 
 /**
  * Serve this API's OAuth protected resource metadata (RFC 9728), which MCP clients and other
@@ -52,7 +42,7 @@ function decoded(path: string): string {
 export function protectedResource(options: ProtectedResourceOptions): MiddlewareHandler {
   const served = protectedResourceMetadata('protectedResource()', options);
   // `c.req.path` is percent-decoded: match a resource path with escapes in either form.
-  const paths = new Set([...served.paths, ...served.paths.map(decoded)]);
+  const paths = new Set([...served.paths, ...served.paths.map(decodePath)]);
   const headers = { ...served.headers };
   return async function portcullisProtectedResource(c, next) {
     if (!paths.has(c.req.path)) return next();
@@ -62,7 +52,7 @@ export function protectedResource(options: ProtectedResourceOptions): Middleware
     if (method === 'HEAD') return c.body(null, 200, headers);
     if (method === 'OPTIONS') {
       const requested = c.req.header('access-control-request-headers');
-      return c.body(null, 204, { ...PREFLIGHT, 'access-control-allow-headers': requested || '*' });
+      return c.body(null, 204, served.preflight(requested));
     }
     return next();
   };

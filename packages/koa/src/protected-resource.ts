@@ -8,13 +8,6 @@ import {
 import type { Middleware } from 'koa';
 import { answer } from './answer.js';
 
-// A CORS preflight on the metadata: any origin may read it, with any request headers.
-const PREFLIGHT = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
-  vary: 'Access-Control-Request-Headers',
-};
-
 /**
  * Serve this API's OAuth protected resource metadata (RFC 9728), which MCP clients and other
  * OAuth clients read to find the authorization server: `GET` and `HEAD` on its well-known paths
@@ -61,8 +54,7 @@ export function protectedResource(options: ProtectedResourceOptions): Middleware
       ctx.body = served.body;
     } else if (method === 'OPTIONS') {
       ctx.status = 204;
-      ctx.set(PREFLIGHT);
-      ctx.set('access-control-allow-headers', ctx.get('access-control-request-headers') || '*');
+      ctx.set(served.preflight(ctx.get('access-control-request-headers')));
     } else {
       return next();
     }

@@ -37,7 +37,7 @@ export {
   headerValues,
 } from '../request.js';
 export type { ServedMetadata } from '../resource/metadata.js';
-export { protectedResourceMetadata } from '../resource/metadata.js';
+export { decodePath, protectedResourceMetadata } from '../resource/metadata.js';
 export { toolScopeGuard } from '../resource/tool-scopes.js';
 export { actorGuard } from './actor-guard.js';
 export { authenticateAwaitable, authenticateThen } from './authenticate-then.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthenticator } from '../authenticator.js';
 import { jwt } from '../jwt/jwt.js';
 import { fakeMethod } from '../test-helpers/fake-method.js';
-import { protectedResourceMetadata } from './metadata.js';
+import { decodePath, protectedResourceMetadata } from './metadata.js';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
 const AS = ['https://auth.example.com'];
@@ -103,5 +103,33 @@ describe('protectedResourceMetadata', () => {
       resourceMetadata: 'https://mcp.example.com/.well-known/oauth-protected-resource',
     });
     expect(() => build({ authenticator })).toThrow(/served at .*oauth-protected-resource\/mcp/);
+  });
+});
+
+describe('the preflight answer and decoded paths', () => {
+  it('lets any origin read the document with the headers it asked for, or any', () => {
+    const served = build();
+    const common = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+      vary: 'Access-Control-Request-Headers',
+    };
+    expect(served.preflight('authorization, mcp-protocol-version')).toEqual({
+      ...common,
+      'access-control-allow-headers': 'authorization, mcp-protocol-version',
+    });
+    for (const none of [undefined, null, '']) {
+      expect(served.preflight(none)).toEqual({ ...common, 'access-control-allow-headers': '*' });
+    }
+    // Each answer is a fresh object: an adapter that adds to one changes no other.
+    expect(served.preflight(null)).not.toBe(served.preflight(null));
+  });
+
+  it('decodes a path as a router does, and keeps one that does not decode as it is', () => {
+    expect(decodePath('/.well-known/oauth-protected-resource/t%C3%A9l%C3%A9')).toBe(
+      '/.well-known/oauth-protected-resource/télé',
+    );
+    expect(decodePath('/a%2Fb')).toBe('/a%2Fb');
+    expect(decodePath('/bad%E0%A4%A')).toBe('/bad%E0%A4%A');
   });
 });

@@ -68,6 +68,39 @@ export interface ServedMetadata {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * The headers of the 204 answer to a CORS preflight on the document: any origin may read it,
+   * with the request headers it asked for (`Access-Control-Request-Headers`), or any.
+   */
+  preflight(requested: string | null | undefined): Record<string, string>;
+}
+
+// A CORS preflight on the metadata: any origin may read it, with any request headers.
+const PREFLIGHT = Object.freeze({
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  vary: 'Access-Control-Request-Headers',
+});
+
+function preflight(requested: string | null | undefined): Record<string, string> {
+  return { ...PREFLIGHT, 'access-control-allow-headers': requested || '*' };
+}
+
+/**
+ * A path percent-decoded as a router decodes it (`decodeURI`), or as it is when it does not
+ * decode: to match the well-known paths in both forms where a framework gives decoded paths.
+ *
+ * @example
+ * ```ts
+ * const paths = new Set([...served.paths, ...served.paths.map(decodePath)]);
+ * ```
+ */
+export function decodePath(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
+  }
 }
 
 function fail(where: string, message: string): never {
@@ -159,6 +192,7 @@ export function protectedResourceMetadata(
       'access-control-allow-origin': '*',
     }),
     body: JSON.stringify(document),
+    preflight,
   });
 }
 
