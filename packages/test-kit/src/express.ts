@@ -9,6 +9,7 @@ import {
   type AppSpec,
   ESCAPED_STATUS,
   escapedBody,
+  guardsOf,
   methodsOf,
   respond,
 } from './routes.js';
@@ -50,12 +51,7 @@ export function expressApp(
       });
     }
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
-    if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
-    if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
-    if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
-    if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
-    if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
-    if (route.budget) chain.push(adapter.budget(route.budget));
+    chain.push(...guardsOf(adapter, route));
     chain.push((req, res, next) => {
       const { auth, budget } = req as Req;
       const done = respond(spec, route, auth, budget, (body) => res.json(body));

@@ -14,6 +14,7 @@ import {
   type AppSpec,
   ESCAPED_STATUS,
   escapedBody,
+  guardsOf,
   methodsOf,
   respond,
 } from './routes.js';
@@ -73,15 +74,7 @@ export function fastifyApp(
       });
     }
     if (route.auth !== false) onRequest.push(adapter.authenticate(authenticator, route.auth ?? {}));
-    const preHandler: Hook[] = [];
-    if (route.requireScope) preHandler.push(adapter.requireScope(...route.requireScope));
-    if (route.requireAnyScope) preHandler.push(adapter.requireAnyScope(...route.requireAnyScope));
-    if (route.requireActor) preHandler.push(adapter.requireActor(...route.requireActor));
-    if (route.requireToolScopes) {
-      preHandler.push(adapter.requireToolScopes(route.requireToolScopes));
-    }
-    if (route.rateLimit) preHandler.push(adapter.rateLimit(route.rateLimit));
-    if (route.budget) preHandler.push(adapter.budget(route.budget));
+    const preHandler = guardsOf(adapter, route);
     app.route({
       method: [...methodsOf(route)],
       url: route.path,

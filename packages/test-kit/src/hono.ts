@@ -16,6 +16,7 @@ import {
   type AuthOptions,
   ESCAPED_STATUS,
   escapedBody,
+  guardsOf,
   methodsOf,
   type Route,
   respond,
@@ -71,12 +72,7 @@ function middlewareRoute(
     });
   }
   if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
-  if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
-  if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
-  if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
-  if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
-  if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
-  if (route.budget) chain.push(adapter.budget(route.budget));
+  chain.push(...guardsOf(adapter, route));
   app.on([...methodsOf(route)], [route.path], ...chain, handlerOf(spec, route));
 }
 

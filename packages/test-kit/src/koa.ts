@@ -10,6 +10,7 @@ import {
   type AppSpec,
   ESCAPED_STATUS,
   escapedBody,
+  guardsOf,
   methodsOf,
   respond,
 } from './routes.js';
@@ -63,12 +64,7 @@ export function koaApp(
       });
     }
     if (route.auth !== false) chain.push(adapter.authenticate(authenticator, route.auth ?? {}));
-    if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
-    if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
-    if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
-    if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
-    if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
-    if (route.budget) chain.push(adapter.budget(route.budget));
+    chain.push(...guardsOf(adapter, route));
     chain.push((ctx) => {
       const { auth, budget } = ctx.state as State;
       return respond(spec, route, auth, budget, (body) => {

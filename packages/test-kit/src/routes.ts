@@ -110,6 +110,26 @@ export function methodsOf(route: Route): readonly RouteMethod[] {
   return route.methods ?? ['GET'];
 }
 
+/**
+ * The route's guards and limits after `authenticate()`, in the order every harness mounts them:
+ * `requireScope`, `requireAnyScope`, `requireActor`, `requireToolScopes`, `rateLimit`, `budget`.
+ *
+ * @example
+ * ```ts
+ * app.get(route.path, adapter.authenticate(authenticator), ...guardsOf(adapter, route), handler);
+ * ```
+ */
+export function guardsOf<Middleware>(adapter: Adapter<Middleware>, route: Route): Middleware[] {
+  const chain: Middleware[] = [];
+  if (route.requireScope) chain.push(adapter.requireScope(...route.requireScope));
+  if (route.requireAnyScope) chain.push(adapter.requireAnyScope(...route.requireAnyScope));
+  if (route.requireActor) chain.push(adapter.requireActor(...route.requireActor));
+  if (route.requireToolScopes) chain.push(adapter.requireToolScopes(route.requireToolScopes));
+  if (route.rateLimit) chain.push(adapter.rateLimit(route.rateLimit));
+  if (route.budget) chain.push(adapter.budget(route.budget));
+  return chain;
+}
+
 /** The status of an answer from the {@link AppSpec.catchErrors} handler. */
 export const ESCAPED_STATUS = 418;
 
